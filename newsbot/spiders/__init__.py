@@ -1,0 +1,1 @@
+"""Spiders: discovery only (feeds, sitemaps, listings) and handing article pages to extraction."""

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines, one module per stage; their order lives in newsbot/settings.py."""

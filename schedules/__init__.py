@@ -1,0 +1,1 @@
+"""Scheduling of crawls (APScheduler runner and cron harvest). Imports no spider code."""
