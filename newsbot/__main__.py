@@ -1,0 +1,39 @@
+"""`python -m newsbot <command>`: the command-line entry point. Each command lives in its own module."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# command -> (module with main(argv) -> int, one-line help)
+COMMANDS = {
+    "extract": ("newsbot.extract.cli", "extract one saved page: extract PAGE.html[.gz] --url URL"),
+    "strip": ("pipelines.strip_chrome_cli", "strip site chrome from plain text: strip FILE.txt [--title T]"),
+    "crawl": ("newsbot.crawl_all", "crawl every configured source (or the named ones) once"),
+    "status": ("newsbot.status", "what a dashboard watches: articles per source per day, last runs"),
+    "replay-spool": ("newsbot.spool_cli", "write articles spooled during a store outage to the store"),
+    "demo": ("newsbot.demo.cli", "serve the bundled demo site on 127.0.0.1, crawl it, print what landed"),
+}
+
+
+def usage() -> str:
+    lines = ["usage: python -m newsbot <command> [args]", "", "commands:"]
+    lines += [f"  {name:<13} {help_}" for name, (_, help_) in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(usage())
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        print(f"newsbot: unknown command {name!r}; run 'python -m newsbot --help'", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[name][0])
+    return int(module.main(rest) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
