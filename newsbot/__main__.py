@@ -9,7 +9,6 @@ import sys
 COMMANDS = {
     "extract": ("newsbot.extract.cli", "extract one saved page: extract PAGE.html[.gz] --url URL"),
     "strip": ("pipelines.strip_chrome_cli", "strip site chrome from plain text: strip FILE.txt [--title T]"),
-    "crawl": ("newsbot.crawl_all", "crawl every configured source (or the named ones) once"),
     "status": ("newsbot.status", "what a dashboard watches: articles per source per day, last runs"),
     "replay-spool": ("newsbot.spool_cli", "write articles spooled during a store outage to the store"),
     "demo": ("newsbot.demo.cli", "serve the bundled demo site on 127.0.0.1, crawl it, print what landed"),
