@@ -1,0 +1,48 @@
+"""`python -m newsbot demo`: serve the bundled demo site on 127.0.0.1, crawl it, print what landed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from newsbot.demo.server import DEMO_SITE, FixtureSite
+from newsbot.store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newsbot demo", description=__doc__)
+    parser.add_argument("--data-dir", help="embedded store directory (default: a fresh temporary one)")
+    args = parser.parse_args(argv)
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="newsbot-demo-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSBOT_MONGO_URI", "MONGO_URI")}
+    with FixtureSite(DEMO_SITE) as site:
+        feed = site.url("/rss.xml")
+        print(f"demo site: {site.base}  (feed {feed})")
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={feed}", "-a", "source=demo",
+               "-s", f"NEWSBOT_DATA_DIR={data_dir}", "-s", "LOG_LEVEL=WARNING"]
+        print("crawling:", " ".join(cmd[2:]))
+        proc = subprocess.run(cmd, cwd=ROOT, env=env)
+    if proc.returncode != 0:
+        print(f"demo: the crawl failed with exit code {proc.returncode}", file=sys.stderr)
+        return 1
+    store = open_store(data_dir=str(data_dir), uri=None)
+    try:
+        docs = list(store.articles.find({"source": "demo"}).sort("published_at", -1))
+    finally:
+        store.close()
+    print(f"\n{len(docs)} articles landed in the embedded store at {data_dir}:\n")
+    for doc in docs:
+        print(f"# {doc['title']}")
+        print(f"  published {doc.get('published_at')}  category {doc.get('category')}  agency {doc.get('agency')}"
+              f"  editor {doc.get('editor')}")
+        print(f"  lead: {doc.get('lead')}")
+        for para in doc.get("body", []):
+            print(f"  | {para[:110]}{'…' if len(para) > 110 else ''}")
+        print()
+    return 0
