@@ -50,3 +50,78 @@ def content_hash(title: str, paragraphs: list[str]) -> str:
         digest.update(" ".join(words(part)).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+_LETTERS_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def fold_chars(text: str) -> str:
+    """`fold()` that keeps one character per character (no NFC, no space collapsing), so that a match
+    position in the folded text is the same position in the original."""
+    out = []
+    for ch in text.translate(_TR_UPPER):
+        low = ch.lower()
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out).translate(_QUOTES)
+
+
+def letter_words(text: str) -> list[str]:
+    """Folded runs of letters only: digits and punctuation split and vanish ("HABERLER3664" → haberler)."""
+    return _LETTERS_RE.findall(fold(text))
+
+
+_TR_MONTHS = {
+    "ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6,
+    "temmuz": 7, "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12,
+}
+_TR_DAYS = "pazartesi|salı|çarşamba|perşembe|cumartesi|cuma|pazar"
+_DATE_LABEL = (r"(?:(?P<label>yayınlanma|yayın tarihi|yayınlanma tarihi|giriş|oluşturulma|güncelleme|"
+               r"son güncelleme|güncellenme|tarih)(?: tarihi)?\s*:?\s*)?")
+_TIME = r"(?:\s*(?:[-–,|/]|saat)?\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?)?"
+_DATE_PART = re.compile(
+    _DATE_LABEL
+    + r"(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})"
+    + r"|(?P<d2>\d{1,2})\s+(?P<mon>" + "|".join(_TR_MONTHS) + r")\s+(?P<y2>\d{4})"
+    + r"(?:\s*,?\s*(?:" + _TR_DAYS + r")\b)?)"
+    + _TIME
+    + r"\s*(?:[-–|•,]\s*)?"
+)
+
+
+def parse_bare_date_line(text: str) -> tuple[str | None, bool]:
+    """If the text is nothing but dates/times ("12-07-2025 17:12", "12 Temmuz 2025 Cumartesi 17:12",
+    "05.04.2025 - Güncelleme : 05.04.2025"), return (the first non-update date as ISO 8601 in
+    Europe/Istanbul, e.g. "2025-07-12T17:12:00+03:00", or "2025-07-12" without a time; True).
+    Otherwise (None, False). Turkish numeric dates are day-first."""
+    folded = fold(text).strip(" .")
+    if not folded or len(folded) > 120:
+        return None, False
+    pos, first, first_any = 0, None, None
+    while pos < len(folded):
+        match = _DATE_PART.match(folded, pos)
+        if not match or match.end() == pos:
+            return None, False
+        pos = match.end()
+        iso = _iso_from_match(match)
+        if iso is None:
+            return None, False
+        first_any = first_any or iso
+        if first is None and not (match.group("label") or "").startswith(("güncel", "son güncel")):
+            first = iso
+    return first or first_any, True
+
+
+def _iso_from_match(match: re.Match) -> str | None:
+    if match.group("y"):
+        day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
+    else:
+        day, month, year = int(match.group("d2")), _TR_MONTHS[match.group("mon")], int(match.group("y2"))
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    if match.group("H") is None:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    hour, minute, second = int(match.group("H")), int(match.group("M")), int(match.group("S") or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    # Turkish sites give local time: Europe/Istanbul is UTC+03:00 all year since 2016.
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}+03:00"

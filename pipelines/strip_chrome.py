@@ -1,8 +1,517 @@
-"""Chrome stripping (placeholder: passes items through; the phrase-list version replaces it)."""
+"""Chrome stripping: remove Turkish site chrome that survives extraction, and turn source trailers into fields.
+
+Two layers:
+- pure functions: `load_rules()` reads the phrase data (newsbot/data/chrome.toml plus extra files),
+  `strip_paragraphs()` cleans an extracted body, `strip_text()` cleans plain text such as a naive
+  scraper's dump of a page (it also finds the category label, title, lead and date line);
+- `StripChromePipeline`, a Scrapy item pipeline around `strip_paragraphs()` that counts what each rule
+  removed in the stats `newsbot/chrome/<rule>`.
+
+Rules (stat names): trailer, agency_marker, date_line, cut_after, phrase, notice, pattern, no_text,
+title_repeat, category_line, lead_repeat, duplicate. Fields found: agency, editor, published_at,
+category, title, lead.
+"""
 
 from __future__ import annotations
 
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from itemadapter import ItemAdapter
+
+from newsbot.text import fold, fold_chars, letter_words, normalize_space, parse_bare_date_line, same_text, words
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "newsbot" / "data"
+DEFAULT_CHROME_FILE = DATA_DIR / "chrome.toml"
+AGENCIES_FILE = DATA_DIR / "agencies.toml"  # extraction's list of agency names, when it exists
+
+SETTING = "NEWSBOT_CHROME_FILES"
+STAT_PREFIX = "newsbot/chrome/"
+
+# A paragraph with at least this many words counts as article text (a cut heading after it cuts).
+ARTICLE_WORDS = 12
+# Trailers ("Kaynak: İHA / Editör: X") are short; longer paragraphs are never taken as trailers.
+TRAILER_MAX_WORDS = 14
+TRAILER_PART_MAX_WORDS = 5
+# Lines after a mid-body widget heading that look like links to other stories.
+LINK_MAX_WORDS = 16
+_PART_SPLIT = re.compile(r"\s+[/|]\s+|\s*\|\s*")
+_SENTENCE_END = re.compile(r"[.!?…:\"”»)]\s*$")
+
+
+class ChromeDataError(ValueError):
+    """A chrome phrase file is missing or malformed."""
+
+
+# -- the rules -------------------------------------------------------------------------------------
+@dataclass
+class ChromeRules:
+    """The phrase data, folded and compiled. Build it with `load_rules()`."""
+
+    drop: set[tuple[str, ...]] = field(default_factory=set)
+    cut: set[tuple[str, ...]] = field(default_factory=set)
+    prefixes: list[str] = field(default_factory=list)
+    patterns: list[re.Pattern] = field(default_factory=list)
+    max_words: int = 60
+    trailers: list[re.Pattern] = field(default_factory=list)
+    agencies: dict[str, str] = field(default_factory=dict)  # agency key -> canonical name
+    markers: set[str] = field(default_factory=set)  # agency keys that may stand alone as a credit
+    sources: list[str] = field(default_factory=list)  # the files read, in order
+
+    def add(self, data: dict, origin: str) -> None:
+        """Merge one file's data (a parsed TOML document or the same shape from a .txt file)."""
+        try:
+            drop, cut = data.get("drop", {}), data.get("cut", {})
+            self.drop.update(_phrase(p) for p in drop.get("lines", []) if _phrase(p))
+            self.prefixes += [fold(p) for p in drop.get("prefixes", []) if fold(p)]
+            self.patterns += [re.compile(p) for p in drop.get("patterns", [])]
+            self.max_words = int(drop.get("max_words", self.max_words))
+            self.cut.update(_phrase(p) for p in cut.get("headings", []) if _phrase(p))
+            self.trailers += [re.compile(t["pattern"]) for t in data.get("trailer", [])]
+            self._add_agencies(data.get("agencies", {}))
+            self.markers.update(_agency_key(n) for n in data.get("markers", {}).get("names", []))
+        except (AttributeError, KeyError, TypeError, ValueError, re.error) as exc:
+            raise ChromeDataError(f"{origin}: {exc}") from exc
+        self.sources.append(origin)
+
+    def _add_agencies(self, table: dict) -> None:
+        for name, aliases in table.items():
+            if isinstance(aliases, dict):  # [agencies.İHA] aliases = [...] / names = [...]
+                name = aliases.get("name", name)
+                aliases = aliases.get("aliases", aliases.get("names", []))
+            if isinstance(aliases, str):
+                aliases = [aliases]
+            for alias in [name, *aliases]:
+                self.agencies[_agency_key(alias)] = name
+
+    def agency(self, value: str) -> str | None:
+        """The canonical agency name for a credit ("IHA", "İhlas Haber Ajansı" → "İHA"), or the value
+        itself (cleaned) when the name is not listed."""
+        value = normalize_space(value).strip(" .,;:-–()[]")
+        if not value:
+            return None
+        key = _agency_key(value)
+        if key in self.agencies:
+            return self.agencies[key]
+        first = key.split(" ")[0]  # "İHA Ordu" (agency + bureau city)
+        if first in self.markers:
+            return self.agencies.get(first, value)
+        return value
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(letter_words(text))
+
+
+def _agency_key(text: str) -> str:
+    # Loose: Turkish folding, then ı→i so that "IHA" (folded "ıha") and "İHA" meet.
+    return " ".join(letter_words(text)).replace("ı", "i")
+
+
+def _read_txt(path: Path) -> dict:
+    """A plain phrase file: `[drop]`, `[cut]`, `[prefix]` (or `[prefixes]`) headers, one phrase a line,
+    `#` comments. Lines before any header are drop phrases."""
+    data: dict = {"drop": {"lines": [], "prefixes": []}, "cut": {"headings": []}}
+    target = data["drop"]["lines"]
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        header = re.fullmatch(r"\[\s*(\w+)\s*\]", line)
+        if header:
+            name = header.group(1).lower()
+            targets = {"drop": data["drop"]["lines"], "lines": data["drop"]["lines"], "cut": data["cut"]["headings"],
+                       "headings": data["cut"]["headings"], "prefix": data["drop"]["prefixes"],
+                       "prefixes": data["drop"]["prefixes"]}
+            if name not in targets:
+                raise ChromeDataError(f"{path}: unknown section [{name}] (use [drop], [cut] or [prefix])")
+            target = targets[name]
+            continue
+        target.append(line)
+    return data
+
+
+def read_chrome_file(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise ChromeDataError(f"chrome phrase file not found: {path}")
+    if path.suffix == ".txt":
+        return _read_txt(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ChromeDataError(f"{path}: {exc}") from exc
+
+
+def load_rules(extra_files: list[str | Path] | tuple = ()) -> ChromeRules:
+    """The bundled phrase data, extraction's agency list if present, then each extra file in order."""
+    rules = ChromeRules()
+    rules.add(read_chrome_file(DEFAULT_CHROME_FILE), str(DEFAULT_CHROME_FILE))
+    if AGENCIES_FILE.is_file():
+        # Its shape: [[agency]] code = "İHA", names = [...].
+        entries = read_chrome_file(AGENCIES_FILE).get("agency", [])
+        rules.add({"agencies": {e["code"]: list(e.get("names", [])) for e in entries if "code" in e}},
+                  str(AGENCIES_FILE))
+    for path in extra_files:
+        rules.add(read_chrome_file(path), str(path))
+    return rules
+
+
+# -- the result ------------------------------------------------------------------------------------
+@dataclass
+class StripResult:
+    body: list[str]
+    fields: dict = field(default_factory=dict)  # agency, editor, published_at, category, title, lead
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, paragraph)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(rule for rule, _ in self.removed))
+
+
+# -- matching one paragraph ------------------------------------------------------------------------
+def _covered(tokens: list[str], phrases: set[tuple[str, ...]], longest: int) -> bool:
+    """True when the tokens are a sequence of whole phrases (DP over word positions)."""
+    if not tokens:
+        return False
+    ok = [True] + [False] * len(tokens)
+    for end in range(1, len(tokens) + 1):
+        for size in range(1, min(longest, end) + 1):
+            if ok[end - size] and tuple(tokens[end - size:end]) in phrases:
+                ok[end] = True
+                break
+    return ok[-1]
+
+
+class _Matcher:
+    def __init__(self, rules: ChromeRules) -> None:
+        self.rules = rules
+        self.all_phrases = rules.drop | rules.cut
+        self.longest = max((len(p) for p in self.all_phrases), default=1)
+        marker_alt = "|".join(sorted((re.escape(m) for m in rules.markers if m), key=len, reverse=True))
+        self.tail_marker = re.compile(r"\s+\(?(" + marker_alt + r")\)?\s*$") if marker_alt else None
+        self.paren_marker = re.compile(r"\s*\((" + marker_alt + r")\)\s*$") if marker_alt else None
+
+    def widget(self, text: str) -> str | None:
+        """'cut' for a widget heading, 'phrase' for other listed chrome, else None."""
+        tokens = letter_words(text)
+        if not _covered(tokens, self.all_phrases, self.longest):
+            return None
+        if tuple(tokens) in self.rules.cut or not _covered(tokens, self.rules.drop, self.longest):
+            return "cut"
+        return "phrase"
+
+    def notice(self, text: str) -> str | None:
+        folded = fold(text)
+        if any(folded.startswith(p) for p in self.rules.prefixes):
+            return "notice"
+        if len(folded.split()) <= self.rules.max_words and any(p.search(folded) for p in self.rules.patterns):
+            return "pattern"
+        return None
+
+    def trailer(self, text: str) -> dict | None:
+        """Fields from a trailer paragraph ("HABER KAYNAĞI : İHA", "Kaynak: IHA / Editör: X", "İHA"),
+        or None when it is not one."""
+        if len(text.split()) > TRAILER_MAX_WORDS:
+            return None
+        found: dict = {}
+        matched = False
+        for part in _PART_SPLIT.split(text.strip()):
+            part = part.strip(" .")
+            if not part:
+                continue
+            got = self._trailer_part(part)
+            if got is None:
+                if len(part.split()) > TRAILER_PART_MAX_WORDS:
+                    return None
+                continue
+            matched = True
+            for key, value in got.items():
+                found.setdefault(key, value)
+        return found if matched else None
+
+    def _trailer_part(self, part: str) -> dict | None:
+        folded = fold_chars(part)
+        for pattern in self.rules.trailers:
+            match = pattern.fullmatch(folded)
+            if match:
+                got = {}
+                for key, (start, end) in ((k, match.span(k)) for k, v in match.groupdict().items() if v):
+                    value = normalize_space(part[start:end]).strip(" .,;")
+                    if value:
+                        got[key] = self.rules.agency(value) if key == "agency" else value
+                return got
+        # A bare credit: "İHA", "(DHA)", or an agency and its bureau city ("İHA Ordu").
+        tokens = part.split()
+        if _agency_key(tokens[0].strip("()")) in self.rules.markers and (
+            len(tokens) == 1 or (len(tokens) == 2 and tokens[1].isalpha() and tokens[1][0].isupper())
+        ):
+            return {"agency": self.rules.agency(tokens[0])}
+        return None
+
+
+# -- the stripping ---------------------------------------------------------------------------------
+def _upper_count(text: str) -> int:
+    return sum(ch.isupper() for ch in text)
+
+
+def _is_link_like(text: str) -> bool:
+    return len(text.split()) <= LINK_MAX_WORDS and not _SENTENCE_END.search(text)
+
+
+def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", category: str | None = None,
+                     rules: ChromeRules | None = None) -> StripResult:
+    """Clean an extracted body. Returns the kept paragraphs (text unchanged except a trailing agency
+    marker), the fields found (agency, editor, published_at, category, lead when a better copy of the
+    lead was in the body) and what was removed by which rule."""
+    rules = rules or default_rules()
+    matcher = _Matcher(rules)
+    paras = [normalize_space(p) for p in paragraphs if p and normalize_space(p)]
+    result = StripResult(body=[])
+    fields = result.fields
+    removed = result.removed
+
+    # The lead repeated in the body, possibly in another case (the seed's spot is lower-cased): the
+    # best-cased copy becomes the lead. A lead that is only the start of a repeated head paragraph
+    # (a meta description cut short) is replaced by that paragraph.
+    lead_copies = _lead_copies(paras, title, lead)
+    if lead_copies:
+        candidates = [paras[i] for i in lead_copies]
+        if lead and same_text(lead, candidates[0]):
+            candidates.insert(0, lead)  # on a tie the given lead stays
+        best = max(candidates, key=_upper_count)
+        if best != lead:
+            fields["lead"] = best
+        lead = best
+
+    trailer_at = [i for i, p in enumerate(paras) if matcher.trailer(p)]
+    seen_article = False
+    skip_links = False
+    kept_keys: list[list[str]] = []
+    i = 0
+    while i < len(paras):
+        para = paras[i]
+        rule = None
+        got = matcher.trailer(para)
+        date_iso, is_date = parse_bare_date_line(para)
+        if got:
+            rule = "agency_marker" if set(got) == {"agency"} and not re.search(r":", para) else "trailer"
+            for key, value in got.items():
+                fields.setdefault(key, value)
+        elif is_date:
+            rule = "date_line"
+            if date_iso:
+                fields.setdefault("published_at", date_iso)
+        elif (kind := matcher.widget(para)) == "cut":
+            if seen_article and not any(t > i for t in trailer_at):
+                removed.extend(("cut_after", p) for p in paras[i:])
+                break
+            rule, skip_links = "cut_after", seen_article
+        elif kind == "phrase":
+            rule = "phrase"
+        elif (kind := matcher.notice(para)) is not None:
+            rule = kind
+        elif not letter_words(para):
+            rule = "no_text"
+        elif title and (same_text(para, title) or _title_then_date(para, title, fields)):
+            rule = "title_repeat"
+        elif not seen_article and category and same_text(para, category):
+            rule = "category_line"
+        elif lead and same_text(para, lead):
+            rule = "lead_repeat"
+        elif words(para) in kept_keys:
+            rule = "duplicate"
+        elif skip_links and _is_link_like(para):
+            rule = "cut_after"
+        if rule:
+            removed.append((rule, para))
+        else:
+            skip_links = False
+            result.body.append(para)
+            kept_keys.append(words(para))
+            seen_article = seen_article or len(para.split()) >= ARTICLE_WORDS
+        i += 1
+
+    _strip_tail_markers(result, matcher)
+    return result
+
+
+def _lead_copies(paras: list[str], title: str, lead: str) -> list[int]:
+    """Indexes of the body paragraphs that are the lead: folded copies of it, or a head paragraph that
+    appears twice and starts with the (possibly truncated) lead."""
+    if lead:
+        copies = [i for i, p in enumerate(paras) if same_text(p, lead)]
+        if copies:
+            return copies
+    lead_words = words(lead)
+    for para in paras[:6]:
+        para_words = words(para)
+        if len(para_words) < 8 or (title and same_text(para, title)):
+            continue
+        copies = [j for j, p in enumerate(paras) if words(p) == para_words]
+        if len(copies) >= 2 and para_words[: len(lead_words)] == lead_words:
+            return copies
+    return []
+
+
+def _title_then_date(para: str, title: str, fields: dict) -> bool:
+    """A heading line that is the title followed by the date line ("Başlık 12-07-2025 17:12")."""
+    title_words = words(title)
+    para_words = words(para)
+    if para_words[: len(title_words)] != title_words or len(para_words) == len(title_words):
+        return False
+    # Find where the title ends in the original text: after as many word tokens as the title has.
+    matches = list(re.finditer(r"\w+", fold_chars(para)))
+    rest = para[matches[len(title_words) - 1].end():]
+    iso, is_date = parse_bare_date_line(rest)
+    if is_date and iso:
+        fields.setdefault("published_at", iso)
+    return is_date
+
+
+def _strip_tail_markers(result: StripResult, matcher: _Matcher) -> None:
+    """" (DHA)" ending any paragraph, and a bare " İHA" ending the last one, are credits: remove them and
+    keep the agency."""
+    if matcher.paren_marker is None:
+        return
+    body = result.body
+    for idx, para in enumerate(body):
+        pattern = matcher.tail_marker if idx == len(body) - 1 else matcher.paren_marker
+        match = pattern.search(fold_chars(para))
+        if match and match.start() > 0:
+            result.fields.setdefault("agency", matcher.rules.agency(para[match.start(1):match.end(1)]))
+            result.removed.append(("agency_marker", para[match.start():].strip()))
+            body[idx] = para[: match.start()].rstrip()
+
+
+# -- plain text ------------------------------------------------------------------------------------
+def strip_text(text: str, title: str | None = None, rules: ChromeRules | None = None) -> StripResult:
+    """Clean plain text (one paragraph per line): find the category label line before the title, the
+    title (given, or guessed as the first heading-like line), the lead, the date line and the trailers;
+    return the body and those fields."""
+    rules = rules or default_rules()
+    matcher = _Matcher(rules)
+    lines = [normalize_space(line) for line in text.splitlines() if normalize_space(line)]
+    title_at = _find_title(lines, title, matcher)
+    fields: dict = {}
+    category = None
+    if title_at is not None:
+        title = title or lines[title_at]
+        fields["title"] = title
+        if title_at >= 1 and _looks_like_label(lines[title_at - 1], matcher):
+            category = lines[title_at - 1]
+            fields["category"] = category
+        rest = lines[title_at + 1:]
+    else:
+        rest = lines
+    result = strip_paragraphs(_split_glued_subheadings(rest), title=title or "", category=category, rules=rules)
+    lead = result.fields.pop("lead", "")
+    if not lead and title_at is not None:
+        lead = _lead_before_date(rest, result.body)
+        if lead:
+            result.body.remove(lead)
+    result.fields = {**fields, **({"lead": lead} if lead else {}), **result.fields}
+    return result
+
+
+_LAST_SENTENCE = re.compile(r"[.!?…][\"”’»]?\s+(?=\S)")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;][\"”’»)]*$")
+
+
+def _split_glued_subheadings(lines: list[str]) -> list[str]:
+    """Naive text dumps glue a sub-heading to the end of the paragraph before it ("… konuştu. "Putin, tüm
+    ikili anlaşmalara bağlılığını yineledi""): a last sentence of 3-15 words without closing punctuation,
+    after a finished sentence, becomes an entry of its own."""
+    out = []
+    for line in lines:
+        ends = list(_LAST_SENTENCE.finditer(line))
+        tail = line[ends[-1].end():] if ends else ""
+        if tail and 3 <= len(tail.split()) <= 15 and not _ENDS_SENTENCE.search(tail):
+            out += [line[: ends[-1].end()].rstrip(), tail]
+        else:
+            out.append(line)
+    return out
+
+
+def _looks_like_label(line: str, matcher: _Matcher) -> bool:
+    return (1 <= len(line.split()) <= 3 and not _SENTENCE_END.search(line) and not parse_bare_date_line(line)[1]
+            and matcher.widget(line) is None and matcher.trailer(line) is None)
+
+
+def _find_title(lines: list[str], title: str | None, matcher: _Matcher) -> int | None:
+    if title:
+        return next((i for i, line in enumerate(lines) if same_text(line, title)), None)
+    for i, line in enumerate(lines[:6]):
+        n = len(line.split())
+        if (3 <= n <= 25 and not line.endswith(".") and not parse_bare_date_line(line)[1]
+                and matcher.widget(line) is None and matcher.notice(line) is None and not matcher.trailer(line)):
+            return i
+    return None
+
+
+def _lead_before_date(rest: list[str], body: list[str]) -> str:
+    """Without a repeated lead: a paragraph standing between the title and a date line is the lead."""
+    for i, line in enumerate(rest[:4]):
+        if parse_bare_date_line(line)[1]:
+            head = [p for p in rest[:i] if p in body]
+            return head[0] if len(head) == 1 else ""
+    return ""
+
+
+_DEFAULT_RULES: ChromeRules | None = None
+
+
+def default_rules() -> ChromeRules:
+    """The bundled rules (read once per process)."""
+    global _DEFAULT_RULES
+    if _DEFAULT_RULES is None:
+        _DEFAULT_RULES = load_rules()
+    return _DEFAULT_RULES
+
+
+# -- the Scrapy pipeline ---------------------------------------------------------------------------
 class StripChromePipeline:
+    """Strips chrome from each Article's body; trailers fill agency/editor, a date line fills or refines
+    published_at, a better-cased lead copy replaces a lower-cased lead. Existing field values win,
+    except that a day-only published_at gets the time from a date line of the same day.
+    Stats: `newsbot/chrome/<rule>` (paragraphs removed per rule), `newsbot/chrome/items_changed`,
+    `newsbot/chrome/field/<name>` (fields filled)."""
+
+    def __init__(self, rules: ChromeRules | None = None, stats=None) -> None:
+        self.rules = rules or default_rules()
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extra = crawler.settings.getlist(SETTING) or []
+        return cls(load_rules(extra), crawler.stats)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(STAT_PREFIX + key, count)
+
     def process_item(self, item, spider=None):
+        adapter = ItemAdapter(item)
+        body = list(adapter.get("body") or [])
+        result = strip_paragraphs(body, title=adapter.get("title") or "", lead=adapter.get("lead") or "",
+                                  category=adapter.get("category"), rules=self.rules)
+        for rule, count in result.counts().items():
+            self._inc(rule, count)
+        if result.body != body:
+            adapter["body"] = result.body
+            self._inc("items_changed")
+        for name, value in result.fields.items():
+            if name not in adapter.field_names():
+                continue
+            current = adapter.get(name)
+            if name == "lead" or not current or (name == "published_at" and _refines(current, value)):
+                adapter[name] = value
+                self._inc(f"field/{name}")
         return item
+
+
+def _refines(current: str, found: str) -> bool:
+    """A day-only date ("2025-07-12") gets the time of a date line of the same day."""
+    return len(current) == 10 and len(found) > 10 and found.startswith(current)
