@@ -1,0 +1,200 @@
+"""Run one crawl as its own process (own session), with a hard timeout; never two of one source at once."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("schedules")
+
+# `{source}` is replaced by the source name. Tests point this at a small script that sleeps or crashes.
+CRAWL_CMD_ENV = "NEWSBOT_CRAWL_CMD"
+DEFAULT_CRAWL_CMD = [sys.executable, "-m", "scrapy", "crawl", "{source}"]
+
+
+@dataclass
+class CrawlOutcome:
+    source: str
+    returncode: int | None  # None: refused (already running, or the runner is stopping)
+    duration: float = 0.0
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+
+def crawl_command(source: str, args: tuple[str, ...] = (), template: str | None = None) -> list[str]:
+    template = template if template is not None else os.environ.get(CRAWL_CMD_ENV)
+    base = shlex.split(template) if template else DEFAULT_CRAWL_CMD
+    return [part.replace("{source}", source) for part in base] + list(args)
+
+
+def session_members(sid: int) -> list[int]:
+    """Pids of live processes in session `sid` (Linux /proc); browser children that left the
+    process group are still found here. Without /proc, only the group is known."""
+    pids = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return [sid]
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        # after "pid (comm)": state ppid pgrp session ...
+        if fields[0] != b"Z" and int(fields[3]) == sid:
+            pids.append(int(entry))
+    return pids
+
+
+def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
+    """Send `sig` to the process group `sid` and to every other process left in session `sid`."""
+    try:
+        os.killpg(sid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+    members = session_members(sid)
+    for pid in members:
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+    return len(members)
+
+
+class CrawlRunner:
+    """Starts crawls as subprocesses in new sessions and keeps track of them by source."""
+
+    def __init__(self, template: str | None = None, cwd: Path = ROOT, term_grace: float = 10.0,
+                 log_dir: Path | None = None) -> None:
+        self.template = template
+        self.cwd = cwd
+        self.term_grace = term_grace  # after SIGTERM (timeout/stop), this long before SIGKILL
+        self.log_dir = log_dir
+        self._running: dict[str, subprocess.Popen] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def running(self) -> list[str]:
+        with self._lock:
+            return sorted(self._running)
+
+    def _claim(self, source: str) -> bool:
+        with self._lock:
+            if self._stopping.is_set() or source in self._running:
+                return False
+            self._running[source] = None  # type: ignore[assignment]  # reserved until started
+            return True
+
+    def run(self, source: str, timeout: float, args: tuple[str, ...] = ()) -> CrawlOutcome:
+        """Run `scrapy crawl <source>` to its end or its timeout; refuse if one is already running."""
+        if not self._claim(source):
+            why = "the scheduler is stopping" if self._stopping.is_set() else "a crawl of it is still running"
+            log.warning("crawl %s refused: %s", source, why)
+            return CrawlOutcome(source, None)
+        cmd = crawl_command(source, args, self.template)
+        started = time.monotonic()
+        out = None
+        try:
+            if self.log_dir:
+                self.log_dir.mkdir(parents=True, exist_ok=True)
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                out = open(self.log_dir / f"{source}-{stamp}.log", "ab")
+            proc = subprocess.Popen(cmd, cwd=self.cwd, start_new_session=True, stdout=out,
+                                    stderr=subprocess.STDOUT if out else None, stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            with self._lock:
+                self._running.pop(source, None)
+            if out:
+                out.close()
+            log.error("crawl %s could not start: %s (command: %s)", source, exc, shlex.join(cmd))
+            return CrawlOutcome(source, 127)
+        with self._lock:
+            self._running[source] = proc
+        if self._stopping.is_set():  # stop() came between the claim and the start
+            proc.send_signal(signal.SIGTERM)
+        log.info("crawl %s started: pid %d, timeout %ss", source, proc.pid, f"{timeout:g}")
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            log.error("crawl %s hit its timeout of %ss: stopping it (pid %d)", source, f"{timeout:g}", proc.pid)
+            self._terminate(proc)
+        finally:
+            leftovers = kill_session(proc.pid) if proc.returncode is not None else 0
+            if leftovers:
+                log.warning("crawl %s left %d process(es) behind: killed", source, leftovers)
+            with self._lock:
+                self._running.pop(source, None)
+            if out:
+                out.close()
+        outcome = CrawlOutcome(source, proc.returncode, time.monotonic() - started, timed_out)
+        level = logging.INFO if outcome.ok else logging.ERROR
+        log.log(level, "crawl %s ended: exit code %s, %.1fs%s", source, proc.returncode, outcome.duration,
+                " (killed at timeout)" if timed_out else "")
+        return outcome
+
+    def _terminate(self, proc: subprocess.Popen, grace: float | None = None) -> None:
+        """SIGTERM the crawl (Scrapy then closes the spider and writes its run record), SIGKILL its
+        whole session after `grace` seconds, and reap it."""
+        grace = self.term_grace if grace is None else grace
+        try:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            log.warning("crawl pid %d still running %ss after SIGTERM: killing its process group", proc.pid,
+                        f"{grace:g}")
+        except ProcessLookupError:
+            pass
+        kill_session(proc.pid)
+        proc.wait()
+
+    def _live(self) -> list[subprocess.Popen]:
+        with self._lock:
+            return [p for p in self._running.values() if p is not None]
+
+    def stop(self, grace: float | None = None) -> None:
+        """Refuse new crawls and ask the running ones to finish (SIGTERM); with `grace`, kill what is
+        still running that many seconds later. Returns at once (safe to call from a signal handler)."""
+        self._stopping.set()
+        for proc in self._live():
+            try:
+                proc.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        if grace is not None:
+            timer = threading.Timer(grace, self._kill_all, args=(grace,))
+            timer.daemon = True
+            timer.start()
+
+    def _kill_all(self, grace: float) -> None:
+        for proc in self._live():
+            log.warning("crawl pid %d did not finish within %ss of the stop: killing it", proc.pid, f"{grace:g}")
+            kill_session(proc.pid)
+
+    def shutdown(self, grace: float) -> None:
+        """stop(), wait up to `grace` seconds for running crawls, kill what is left, wait for the reaping."""
+        self.stop()
+        deadline = time.monotonic() + grace
+        while self.running() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self._kill_all(grace)
+        deadline = time.monotonic() + self.term_grace
+        while self.running() and time.monotonic() < deadline:  # job threads reap them and log the end
+            time.sleep(0.05)
