@@ -1,10 +1,36 @@
-"""Entry point of extraction (placeholder: trafilatura only; the layered version replaces it)."""
+"""Entry point of extraction: page bytes + URL (+ source config) → article fields.
+
+Per field, the first layer that gives a value wins: the source config's CSS selectors (site knowledge
+kept as data in newsbot/sources/*.toml), JSON-LD NewsArticle, meta tags (OpenGraph, article:*, name=…),
+trafilatura for the body, and the page's visible date line when structured data lacks the time."""
 
 from __future__ import annotations
 
-import trafilatura
+import re
+from urllib.parse import urljoin
 
-from newsbot.sources import SourceConfig
+import lxml.html
+
+from newsbot.extract.agencies import agency_code
+from newsbot.extract.body import selector_body, split_lead, text_paragraphs, trafilatura_body, word_count
+from newsbot.extract.charset import decode_html
+from newsbot.extract.dates import When, best_published, parse_date_line, parse_structured
+from newsbot.extract.dom import drop, parse_html, select_first, text_of
+from newsbot.extract.structured import Structured, keywords, names, read_structured
+from newsbot.sources import SourceConfig, source_for_url
+from newsbot.text import normalize_space
+
+# A configured body with fewer words than this is taken as a selector miss (layout changed).
+MIN_SELECTOR_WORDS = 15
+_SUFFIX_SEP = r"\s+[-|–—:]\s+"
+# Elements that usually hold the visible date line when no selector is configured.
+_DATE_XPATH = (
+    "//time | //*[@itemprop='datePublished' or @itemprop='dateModified']"
+    " | //*[contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'date')"
+    " or contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'tarih')"
+    " or contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'zaman')"
+    " or contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'time')]"
+)
 
 
 def extract_article(
@@ -12,18 +38,182 @@ def extract_article(
 ) -> dict:
     """Return article fields: title, lead, body (list of paragraphs), published_at, updated_at,
     category, tags, authors, agency, language, canonical_url. Missing values are None / empty."""
-    doc = trafilatura.bare_extraction(body, url=url, with_metadata=True, as_dict=True) or {}
-    text = doc.get("text") or ""
+    if config is None:
+        config = source_for_url(url)
+    selectors: dict = dict(config.selectors) if config else {}
+    root = parse_html(decode_html(body, content_type))
+    drop(root, selectors.get("drop"))  # before anything else: dropped chrome must not feed any field
+    st = read_structured(root)
+
+    site_names = _site_names(st)
+    title = _title(root, st, selectors, site_names)
+    lead = _lead(root, st, selectors, site_names)
+    paragraphs = _body(root, st, selectors, url)
+    paragraphs, lead = split_lead(paragraphs, lead, title)
+    published, updated = _dates(root, st, selectors)
+    authors = _authors(root, st, selectors)
     return {
-        "title": doc.get("title") or "",
-        "lead": doc.get("description") or "",
-        "body": [line for line in text.split("\n") if line.strip()],
-        "published_at": doc.get("date"),
-        "updated_at": None,
-        "category": None,
-        "tags": list(doc.get("tags") or []),
-        "authors": [a for a in (doc.get("author") or "").split("; ") if a],
-        "agency": None,
-        "language": doc.get("language"),
-        "canonical_url": url,
+        "title": title,
+        "lead": lead,
+        "body": paragraphs,
+        "published_at": published.iso() if published else None,
+        "updated_at": updated.iso() if updated else None,
+        "category": _category(root, st, selectors),
+        "tags": _tags(root, st, selectors),
+        "authors": authors,
+        "agency": _agency(st, authors, paragraphs, config),
+        "language": _language(st, config),
+        "canonical_url": urljoin(url, st.canonical) if st.canonical else (st.first("og:url") or url),
     }
+
+
+def _selected_text(root: lxml.html.HtmlElement, selectors: dict, key: str) -> str:
+    found = select_first(root, selectors.get(key))
+    return text_of(found[0]) if found else ""
+
+
+def _ld_str(st: Structured, key: str) -> str:
+    value = st.ld(key)
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return normalize_space(value) if isinstance(value, str) else ""
+
+
+def _site_names(st: Structured) -> list[str]:
+    found = [st.first("og:site_name") or "", *names(st.ld("publisher"))]
+    return [n for n in dict.fromkeys(found) if n]
+
+
+def _strip_suffix(text: str, site_names: list[str], headings: list[str] = ()) -> str:
+    """Cut a " - Site" / " | Section Haberleri" suffix: a site name, or whatever follows one of the
+    page's own headings (Habertürk's og:title is its h1 plus " - Güncel haberler")."""
+    text = normalize_space(text.replace("\ufeff", ""))
+    for heading in headings:
+        if heading and text != heading and text.startswith(heading):
+            if re.match(_SUFFIX_SEP + r"\S", text[len(heading):]):
+                return heading
+    for name in site_names:
+        text = re.sub(_SUFFIX_SEP + re.escape(name) + r"\s*$", "", text)
+    return text
+
+
+def _title(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_names: list[str]) -> str:
+    chosen = _selected_text(root, selectors, "title")
+    if chosen:
+        return chosen
+    h1s = [text_of(h) for h in root.iter("h1")]
+    candidates = [_ld_str(st, "headline"), st.first("og:title", "twitter:title"), *h1s[:1],
+                  text_of(root.find(".//title")) if root.find(".//title") is not None else ""]
+    for cand in candidates:
+        if cand:
+            return _strip_suffix(cand, site_names, h1s)
+    return ""
+
+
+def _lead(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_names: list[str]) -> str:
+    chosen = _selected_text(root, selectors, "lead")
+    if chosen:
+        return chosen
+    cand = _ld_str(st, "description") or st.first("og:description", "description", "twitter:description") or ""
+    return _strip_suffix(cand, site_names)
+
+
+def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str) -> list[str]:
+    paragraphs: list[str] = []
+    if selectors.get("body"):
+        paragraphs = selector_body(root, selectors["body"])
+    if word_count(paragraphs) < MIN_SELECTOR_WORDS:
+        paragraphs = trafilatura_body(lxml.html.tostring(root, encoding="unicode"), url)
+    # JSON-LD articleBody is a last resort: it is often a summary (AA 2026) or loses quotes (Hürriyet).
+    ld_body = text_paragraphs(_ld_str(st, "articleBody"))
+    if word_count(paragraphs) < word_count(ld_body) / 2:
+        paragraphs = ld_body
+    return paragraphs
+
+
+def _visible_date(root: lxml.html.HtmlElement, selectors: dict) -> tuple[When | None, When | None]:
+    """(published, updated) from the configured date selectors, else from the first date-like element
+    that parses (a timed one preferred)."""
+    configured = select_first(root, selectors.get("date"))
+    if configured:
+        return parse_date_line(text_of(configured[0]))
+    fallback: tuple[When | None, When | None] = (None, None)
+    for el in root.xpath(_DATE_XPATH):
+        text = text_of(el)
+        found = parse_structured(el.get("datetime")) if el.get("datetime") else None
+        pair = (found, None) if found else (parse_date_line(text) if len(text) <= 120 else (None, None))
+        if pair[0] and pair[0].has_time:
+            return pair
+        if pair[0] and not fallback[0]:
+            fallback = pair
+    return fallback
+
+
+def _dates(root: lxml.html.HtmlElement, st: Structured, selectors: dict) -> tuple[When | None, When | None]:
+    structured = [parse_structured(v) for v in (
+        st.ld("datePublished"), st.first("article:published_time"), st.first("datepublished"),
+        st.ld("dateCreated"), st.first("og:published_time", "pubdate", "publish-date"),
+    )]
+    modified = [parse_structured(v) for v in (
+        st.ld("dateModified"), st.first("article:modified_time"), st.first("datemodified"),
+        st.first("og:updated_time"),
+    )]
+    need_visible = not any(w and w.has_time for w in structured) or selectors.get("updated")
+    visible_pub, visible_upd = _visible_date(root, selectors) if need_visible else (None, None)
+    if selectors.get("updated"):
+        upd = select_first(root, selectors["updated"])
+        if upd:
+            visible_upd = parse_date_line(text_of(upd[0]))[0] or visible_upd
+    updated = best_published(modified, visible_upd)
+    return best_published(structured, visible_pub), updated
+
+
+def _category(root: lxml.html.HtmlElement, st: Structured, selectors: dict) -> str | None:
+    return (_selected_text(root, selectors, "category") or _ld_str(st, "articleSection")
+            or st.first("article:section") or None)
+
+
+def _tags(root: lxml.html.HtmlElement, st: Structured, selectors: dict) -> list[str]:
+    chosen = [text_of(el) for el in select_first(root, selectors.get("tags"))]
+    if chosen:
+        return list(dict.fromkeys(chosen))
+    return (st.all("article:tag") or keywords(st.ld("keywords")) or keywords(st.first("news_keywords"))
+            or keywords(st.first("keywords")))
+
+
+def _authors(root: lxml.html.HtmlElement, st: Structured, selectors: dict) -> list[str]:
+    chosen = [text_of(el).strip(" |,") for el in select_first(root, selectors.get("authors"))]
+    if any(chosen):
+        return [a for a in dict.fromkeys(chosen) if a]
+    ld_authors = st.ld("author")
+    people = names([a for a in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
+                    if not isinstance(a, dict) or "organization" not in str(a.get("@type", "")).lower()])
+    return (people or names(st.first("articleauthor")) or names(st.first("author"))
+            or names(ld_authors))
+
+
+_DATELINE_CREDIT = re.compile(r"\(([^()\d]{2,30})\)")
+
+
+def _agency(st: Structured, authors: list[str], paragraphs: list[str], config: SourceConfig | None) -> str | None:
+    """The agency a page credits (author / publisher / articleAuthor), else a "CITY, (DHA)-" dateline
+    at the start of the body, else the source's own agency (AA for aa.com.tr)."""
+    credited = [st.first("articleauthor"), *names(st.ld("author")), *names(st.ld("publisher")),
+                st.first("author"), *authors]
+    for name in credited:
+        code = agency_code(name)
+        if code:
+            return code
+    if paragraphs:
+        for match in _DATELINE_CREDIT.finditer(paragraphs[0][:120]):
+            code = agency_code(match.group(1))
+            if code:
+                return code
+    return config.agency if config and config.agency else None
+
+
+def _language(st: Structured, config: SourceConfig | None) -> str | None:
+    raw = _ld_str(st, "inLanguage") or st.html_lang or st.first("content-language", "og:locale")
+    if raw:
+        return re.split(r"[-_]", raw.strip())[0].lower() or None
+    return config.language if config else None

@@ -1,0 +1,33 @@
+"""Agency credits: map a credited name ("Anadolu Ajansı", "DHA", …) to its code. The mapping is data:
+newsbot/data/agencies.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from newsbot.text import words
+
+AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "agencies.toml"
+
+
+@lru_cache(maxsize=4)
+def load_agencies(path: Path = AGENCIES_FILE) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    """(code, folded word tuples of its names) per agency, in file order."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        (entry["code"], tuple(tuple(words(name)) for name in entry.get("names", []) + [entry["code"]]))
+        for entry in raw.get("agency", [])
+    )
+
+
+def agency_code(name: str | None) -> str | None:
+    """The agency code when the whole credited name is an agency name (not when it merely mentions one)."""
+    if not name:
+        return None
+    key = tuple(words(name))
+    for code, names in load_agencies():
+        if key in names:
+            return code
+    return None

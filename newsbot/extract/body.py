@@ -1,0 +1,87 @@
+"""The article body as a list of paragraphs (sub-headings as entries of their own)."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import trafilatura
+
+from newsbot.extract.dates import is_date_line
+from newsbot.extract.dom import lines_of, select_first
+from newsbot.text import normalize_space, words
+
+# Inside a configured body container these elements are the paragraphs and sub-headings.
+PARAGRAPH_TAGS = ("p", "h2", "h3", "h4")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*$")
+
+
+def _outermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Drop elements nested inside another element of the list (their text is already included)."""
+    chosen = set(elements)
+    return [el for el in elements if not any(anc in chosen for anc in el.iterancestors())]
+
+
+def container_paragraphs(container: lxml.html.HtmlElement) -> list[str]:
+    """p / h2 / h3 / h4 descendants of a body container, split at <br>; a container without them
+    (e.g. DHA 2016: text separated by <br><br>) gives its text lines."""
+    blocks = _outermost([el for el in container.iter(*PARAGRAPH_TAGS)])
+    if not blocks:
+        return lines_of(container)
+    out: list[str] = []
+    for block in blocks:
+        out.extend(lines_of(block))
+    return out
+
+
+def selector_body(root: lxml.html.HtmlElement, selectors: object) -> list[str]:
+    """Paragraphs of the first configured body selector that matches (all its matches, in page order)."""
+    out: list[str] = []
+    for container in _outermost(select_first(root, selectors)):
+        out.extend(container_paragraphs(container))
+    return out
+
+
+def trafilatura_body(html_text: str, url: str) -> list[str]:
+    """trafilatura's main text, one entry per line (it puts headings on lines of their own).
+    deduplicate stays off: it drops repeated agency paragraphs and is not deterministic."""
+    text = trafilatura.extract(html_text, url=url, include_comments=False, include_tables=True,
+                               deduplicate=False) or ""
+    return [line for line in (normalize_space(x) for x in text.split("\n")) if line]
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """A plain-text body (JSON-LD articleBody) as paragraphs."""
+    return [line for line in (normalize_space(x) for x in re.split(r"\n+|<br\s*/?>", text or "")) if line]
+
+
+def word_count(paragraphs: list[str]) -> int:
+    return sum(len(words(p)) for p in paragraphs)
+
+
+def _starts_with(paragraph_words: list[str], prefix_words: list[str]) -> bool:
+    return bool(prefix_words) and paragraph_words[: len(prefix_words)] == prefix_words
+
+
+def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[list[str], str]:
+    """Take the title, bare date lines and the lead out of the body; return (body, lead).
+
+    Pages repeat the lead in the body, sometimes in other case (the seed site lower-cases its spot) and
+    meta descriptions are often cut short. Among the first `head` paragraphs, those that are the lead
+    (or start with a cut-short lead) leave the body; the one that carries the lead in its own case
+    becomes the lead, so the lead is complete and properly cased."""
+    title_words = words(title)
+    body = [p for p in body if not is_date_line(p) and (not title_words or words(p) != title_words)]
+    lead_words = words(_ELLIPSIS.sub("", lead))
+    if len(lead_words) < 4:  # too short to recognise safely
+        return body, lead
+    matches = [i for i, p in enumerate(body[:head]) if _starts_with(words(p), lead_words)]
+    if not matches:
+        return body, lead
+    stem = _ELLIPSIS.sub("", lead)
+    cased = [i for i in matches if body[i].startswith(stem)]
+    full = max(cased or matches, key=lambda i: len(body[i]))
+    if full in cased or len(words(body[full])) > len(lead_words):
+        lead = body[full]  # the complete lead; a same-length copy in another case is not better
+    drop = set(matches)
+    return [p for i, p in enumerate(body) if i not in drop], lead

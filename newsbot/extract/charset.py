@@ -1,0 +1,52 @@
+"""Page bytes → text. Turkish pages often declare a legacy charset (windows-1254 / ISO-8859-9) only in a
+meta tag, and some declare one while actually sending UTF-8."""
+
+from __future__ import annotations
+
+import codecs
+
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    resolve_encoding,
+)
+
+_UTF8 = {"utf-8", "utf8"}
+
+
+def _is_utf8_with_multibyte(body: bytes) -> bool:
+    """True when the bytes decode as UTF-8 and contain non-ASCII: legacy single-byte Turkish text
+    (ş = 0xFE, ı = 0xFD, …) almost never forms valid UTF-8 sequences by accident."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(ord(ch) > 127 for ch in text)
+
+
+def _canonical(name: str | None) -> str | None:
+    if not name:
+        return None
+    resolved = resolve_encoding(name) or name
+    try:
+        return codecs.lookup(resolved).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode an HTML page: BOM, then the HTTP header, then a meta declaration, then detection.
+
+    A declared legacy charset loses to UTF-8 when the bytes are valid UTF-8 with multibyte sequences
+    (e.g. the 2016 DHA page declares windows-1254 but was saved as UTF-8)."""
+    if body.startswith(codecs.BOM_UTF8):
+        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    declared = _canonical(http_content_type_encoding(content_type or "")) or _canonical(
+        html_body_declared_encoding(body)
+    )
+    if declared and declared.replace("_", "-") not in _UTF8 and _is_utf8_with_multibyte(body):
+        return body.decode("utf-8")
+    header = f"text/html; charset={declared}" if declared else (content_type or None)
+    _, text = html_to_unicode(header, body)
+    return text

@@ -1,0 +1,101 @@
+"""HTML tree helpers: parse, CSS selection with "first matching selector wins", and text as lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import lxml.html
+from lxml.cssselect import CSSSelector
+from lxml.etree import ParserError
+
+from newsbot.text import normalize_space
+
+# Elements whose text is never article text.
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "button", "form", "select",
+                       "textarea", "head", "title", "meta", "link"})
+# Elements that start a new line of text (paragraph boundary).
+BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "aside", "header", "footer", "nav",
+                        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+                        "blockquote", "figure", "figcaption", "table", "tr", "td", "th", "pre", "hr", "address"})
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_selector_cache: dict[str, CSSSelector] = {}
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse a page; an empty or unparsable page gives an empty <html> rather than an exception."""
+    text = _XML_DECL.sub("", text)  # lxml refuses str input with an encoding declaration
+    try:
+        return lxml.html.document_fromstring(text or "<html></html>")
+    except (ParserError, ValueError):
+        return lxml.html.document_fromstring("<html></html>")
+
+
+def as_list(value: object) -> list[str]:
+    """A config value that is a string or a list of strings, as a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, Iterable) else []
+
+
+def select(root: lxml.html.HtmlElement, css: str) -> list[lxml.html.HtmlElement]:
+    sel = _selector_cache.get(css)
+    if sel is None:
+        sel = _selector_cache[css] = CSSSelector(css, translator="html")
+    return sel(root)
+
+
+def select_first(root: lxml.html.HtmlElement, selectors: object) -> list[lxml.html.HtmlElement]:
+    """Elements of the first selector (in config order) that matches anything with text."""
+    for css in as_list(selectors):
+        found = [el for el in select(root, css) if text_of(el)]
+        if found:
+            return found
+    return []
+
+
+def drop(root: lxml.html.HtmlElement, selectors: object) -> None:
+    """Remove every element matched by any selector (tails are kept: they belong to the parent)."""
+    for css in as_list(selectors):
+        for el in select(root, css):
+            if el.getparent() is not None:
+                el.drop_tree()
+
+
+def text_of(el: lxml.html.HtmlElement) -> str:
+    """All visible text of an element on one line."""
+    return normalize_space(" ".join(lines_of(el)))
+
+
+def lines_of(el: lxml.html.HtmlElement) -> list[str]:
+    """Text of an element split at block boundaries and <br>: one entry per paragraph or heading."""
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = normalize_space("".join(buf))
+        if line:
+            lines.append(line)
+        buf.clear()
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in SKIP_TAGS or not tag:  # comments / processing instructions have no str tag
+            return
+        block = tag in BLOCK_TAGS or tag == "br"
+        if block:
+            flush()
+        if node.text:
+            buf.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(el)
+    flush()
+    return lines
