@@ -259,3 +259,9 @@ def test_pipeline_keeps_existing_fields_and_reads_the_setting(tmp_path):
                    published_at="2025-07-12T10:00:00+03:00")
     out = pipeline.process_item(item)
     assert out.body == [ARTICLE] and out.agency == "AA"
+
+
+def test_tag_list_after_the_article_is_cut():
+    body = [ARTICLE, "- Etiketler :", "- Haberler -", "- Gıda Zehirlenmesi", "- Ardahan"]
+    result = strip_paragraphs(body)
+    assert result.body == [ARTICLE] and result.counts() == {"cut_after": 4}
