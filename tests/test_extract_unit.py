@@ -1,0 +1,243 @@
+"""Unit tests of the extraction layers: charset, lenient JSON-LD, selectors, Turkish date lines, the
+seed article of the demo site, agencies, the AEB scorer and the extract CLI."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+
+import pytest
+
+from newsbot.demo.server import DEMO_SITE
+from newsbot.extract import extract_article
+from newsbot.extract.agencies import agency_code
+from newsbot.extract.charset import decode_html
+from newsbot.extract.cli import main as extract_main
+from newsbot.extract.dates import parse_date_line
+from newsbot.scoring import score, score_body
+from newsbot.sources import parse_source
+from tests.plugin_sites import ROOT, SHARED
+
+BASE = "http://127.0.0.1:8000"
+SEED = DEMO_SITE / "haber" / "kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
+TURKISH = "Şırnak'ta ığdır güneşli; İstanbul Çağlayan Ödül Üsküdar"
+
+
+def page(head: str = "", body: str = "") -> str:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+
+
+# -- charset -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("meta", [
+    '<meta http-equiv="Content-Type" content="text/html; charset=windows-1254">',
+    '<meta charset="ISO-8859-9">',
+])
+def test_legacy_charset_declared_only_in_meta(meta):
+    raw = page(meta + f"<title>{TURKISH}</title>", f"<h1>{TURKISH}</h1><p>{TURKISH}</p>").encode("cp1254")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # the test really builds legacy bytes
+    assert extract_article(raw, "http://example.com/a")["title"] == TURKISH
+
+
+def test_declared_legacy_charset_but_utf8_bytes_decode_as_utf8():
+    raw = page('<meta charset="windows-1254">', f"<h1>{TURKISH}</h1>").encode("utf-8")
+    assert TURKISH in decode_html(raw)
+    assert TURKISH in decode_html(raw, "text/html; charset=iso-8859-9")
+
+
+def test_dha_2016_page_declares_windows_1254_but_is_utf8():
+    raw = (SHARED / "corpus" / "turkish" / "birkand-nutch" / "dha_haber.html").read_bytes()
+    assert b"windows-1254" in raw
+    assert "Antalya'da jandarma ekibine ateş açıldı!" in decode_html(raw)
+
+
+def test_http_header_charset_is_used_without_meta():
+    raw = page("", f"<h1>{TURKISH}</h1>").encode("cp1254")
+    assert TURKISH in decode_html(raw, "text/html; charset=windows-1254")
+
+
+# -- JSON-LD -----------------------------------------------------------------------------------
+def test_malformed_jsonld_missing_comma_still_gives_headline_and_date():
+    ld = ('{"@context":"https://schema.org","@type":"NewsArticle","headline":"Bozuk JSON başlığı"\n'
+          ' "datePublished":"2025-03-01T10:15:00+03:00","author":{"@type":"Person","name":"Ayşe Yılmaz"}}')
+    html = page(f'<script type="application/ld+json">{ld}</script>', "<p>kısa</p>")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(ld)
+    article = extract_article(html.encode(), "http://example.com/a")
+    assert article["title"] == "Bozuk JSON başlığı"
+    assert article["published_at"] == "2025-03-01T10:15:00+03:00"
+    assert article["authors"] == ["Ayşe Yılmaz"]
+
+
+@pytest.mark.parametrize("wrap", [
+    lambda obj: {"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "X"}, obj]},
+    lambda obj: [{"@type": "BreadcrumbList"}, obj],
+])
+def test_jsonld_article_inside_graph_or_list(wrap):
+    obj = {"@type": "ReportageNewsArticle", "headline": "Grafik içinde haber", "datePublished": "2025-05-02",
+           "articleSection": "Ekonomi", "publisher": {"@type": "Organization", "name": "Anadolu Ajansı"}}
+    html = page(f'<script type="application/ld+json">{json.dumps(wrap(obj))}</script>')
+    article = extract_article(html.encode(), "http://example.com/a")
+    assert (article["title"], article["published_at"], article["category"]) == ("Grafik içinde haber",
+                                                                                 "2025-05-02", "Ekonomi")
+    assert article["agency"] == "AA"
+
+
+# -- dates ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("line, published, updated", [
+    ("12-07-2025 17:12", "2025-07-12T17:12:00+03:00", None),
+    ("12 Temmuz 2025 Cumartesi 17:12", "2025-07-12T17:12:00+03:00", None),
+    ("10 Mart 2026 Salı - 01:22:55", "2026-03-10T01:22:55+03:00", None),
+    ("05.04.2025 - Güncelleme : 05.04.2025", "2025-04-05", "2025-04-05"),
+    ("03.04.2025 - Güncelleme : 04.04.2025", "2025-04-03", "2025-04-04"),
+    ("14.11.2025 - 16:02", "2025-11-14T16:02:00+03:00", None),
+    ("27.12.2016 18:57", "2016-12-27T18:57:00+03:00", None),
+    ("20 Nisan 2026 • Güncelleme: 20 Nisan 2026", "2026-04-20", "2026-04-20"),
+    ("Haberin devamı", None, None),
+])
+def test_turkish_date_lines(line, published, updated):
+    got_pub, got_upd = parse_date_line(line)
+    assert (got_pub.iso() if got_pub else None) == published
+    assert (got_upd.iso() if got_upd else None) == updated
+
+
+def _dated_page(ld_date: str, visible: str) -> bytes:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Tarih sınaması", "datePublished": ld_date})
+    return page(f'<script type="application/ld+json">{ld}</script>',
+                f'<h1>Tarih sınaması</h1><span class="news-date">{visible}</span><p>metin</p>').encode()
+
+
+def test_structured_datetime_beats_visible_line():
+    article = extract_article(_dated_page("2025-07-12T09:00:00+03:00", "12-07-2025 17:12"), "http://e.com/a")
+    assert article["published_at"] == "2025-07-12T09:00:00+03:00"
+
+
+def test_visible_time_completes_a_date_only_structured_value():
+    article = extract_article(_dated_page("2025-07-12", "12 Temmuz 2025 Cumartesi 17:12"), "http://e.com/a")
+    assert article["published_at"] == "2025-07-12T17:12:00+03:00"
+
+
+def test_visible_time_on_another_day_does_not_override_structured_date():
+    article = extract_article(_dated_page("2025-07-12", "13-07-2025 08:00"), "http://e.com/a")
+    assert article["published_at"] == "2025-07-12"
+
+
+# -- source config selectors ------------------------------------------------------------------------
+def test_config_selectors_first_match_wins_and_drop_runs_first():
+    config = parse_source({"name": "ornek", "domains": ["ornek.com.tr"], "selectors": {
+        "title": ["h1.yok", "h1.baslik"], "lead": "div.spot", "body": ["div.yok", "div.metin"],
+        "date": "span.tarih", "category": "a.kategori", "authors": "span.yazar", "tags": "ul.etiket a",
+        "drop": ["div.paylas", "div.metin .reklam"],
+    }})
+    body = ('<a class="kategori">Spor</a><h1>Site adı</h1><h1 class="baslik">Asıl başlık</h1>'
+            '<div class="spot">Özet cümlesi burada yer alıyor ve uzunca bir cümle.</div>'
+            '<span class="tarih">10 Mart 2026 Salı - 01:22:55</span><span class="yazar">Ali Veli |</span>'
+            '<div class="metin"><p>Birinci paragraf burada yer alıyor, haberin ilk bölümü.</p>'
+            '<div class="reklam"><p>REKLAM ALANI</p></div><h3>Ara başlık</h3>'
+            '<p>İkinci paragraf<br>ve bir satır daha; haberin devamı buradadır.</p>'
+            '<div class="paylas"><p>Paylaş</p></div></div><ul class="etiket"><a>futbol</a><a>lig</a></ul>')
+    article = extract_article(page("", body).encode(), "https://ornek.com.tr/haber/1", config)
+    assert article["title"] == "Asıl başlık"
+    assert article["lead"] == "Özet cümlesi burada yer alıyor ve uzunca bir cümle."
+    assert article["body"] == ["Birinci paragraf burada yer alıyor, haberin ilk bölümü.", "Ara başlık",
+                               "İkinci paragraf", "ve bir satır daha; haberin devamı buradadır."]
+    assert article["published_at"] == "2026-03-10T01:22:55+03:00"
+    assert (article["category"], article["authors"], article["tags"]) == ("Spor", ["Ali Veli"], ["futbol", "lig"])
+
+
+def test_config_is_picked_by_host_when_none_is_passed():
+    # aa.toml's V1 selectors: the title comes from div.detay-spot-category > h1, not the first h1.
+    body = ('<h1>Benzer haberler</h1><div class="detay-spot-category"><h1>AA başlığı</h1></div>'
+            '<div class="detay-icerik"><div><p>' + "Haber metni kelime " * 10 + "</p></div></div>")
+    article = extract_article(page("", body).encode(), "https://www.aa.com.tr/tr/gundem/x/123")
+    assert article["title"] == "AA başlığı"
+    assert article["agency"] == "AA"
+
+
+# -- the demo site's seed article ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed() -> dict:
+    html = SEED.read_text(encoding="utf-8").replace("{{BASE}}", BASE)
+    return extract_article(html.encode("utf-8"), f"{BASE}/haber/{SEED.name}")
+
+
+def test_seed_metadata(seed):
+    assert seed["title"] == "Kuzey Kore lideri Kim, Rusya Dışişleri Bakanı Lavrov’u ağırladı"
+    assert seed["category"] == "Siyaset"
+    assert seed["published_at"] == "2025-07-12T17:12:00+03:00"  # JSON-LD has the day, the page the time
+    assert seed["canonical_url"] == f"{BASE}/haber/{SEED.name}"
+    assert seed["language"] == "tr"
+
+
+def test_seed_lead_is_proper_cased_and_complete(seed):
+    assert seed["lead"].startswith("Kuzey Kore lideri Kim Jong-un, Rusya Dışişleri Bakanı Sergey Lavrov’u")
+    assert seed["lead"].endswith('"Başkan Putin yakın gelecekte sizinle doğrudan temaslarını sürdürmeyi '
+                                 'sabırsızlıkla bekliyor" dedi.')
+
+
+def test_seed_body_paragraphs_and_subheadings(seed):
+    body = seed["body"]
+    assert '"Putin, tüm ikili anlaşmalara bağlılığını yineledi"' in body
+    assert 'Kuzey Koreli mevkidaşı ile yaptığı görüşmeyi "verimli" olarak nitelendirdi' in body
+    assert body[0].startswith("Kuzey Kore lideri Kim Jong-un, diplomatik temaslarda")
+    assert len([p for p in body if len(p) > 200]) == 4
+    text = "\n".join(body).casefold()
+    for chrome in ("paylaş", "google news", "bunlar da ilginizi", "yorumunuzu", "valilikten kuvvetli", "12-07-2025"):
+        assert chrome not in text
+    assert "kuzey kore lideri kim jong-un, rusya dışişleri bakanı sergey" not in text  # the lead, any case
+
+
+# -- agencies ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, code", [
+    ("Anadolu Ajansı", "AA"), ("ANADOLU AJANSI", "AA"), ("İhlas Haber Ajansı", "İHA"), ("IHA", "İHA"),
+    ("Demirören Haber Ajansı", "DHA"), ("DHA", "DHA"), ("Habertürk", None), ("Anadolu Ajansı muhabiri", None),
+])
+def test_agency_names(name, code):
+    assert agency_code(name) == code
+
+
+def test_agency_from_article_author_meta():
+    html = page('<meta name="articleAuthor" content="İhlas Haber Ajansı"><meta property="og:title" content="X">')
+    assert extract_article(html.encode(), "http://e.com/a")["agency"] == "İHA"
+
+
+# -- scorer ------------------------------------------------------------------------------------------
+def test_scorer_counts_shingles_as_multisets():
+    assert score("a b c d e", "a b c d e").f1 == 1.0
+    result = score("a b c d e", "a b c d x")  # shingles: (a b c d),(b c d e) vs (a b c d),(b c d x)
+    assert (result.tp, result.fp, result.fn) == (1, 1, 1)
+    doubled = score("a b c d", "a b c d a b c d")  # the repeat is a false positive
+    assert (doubled.tp, doubled.fp, doubled.fn) == (1, 4, 0)
+    assert score_body("bir iki üç dört", ["bir iki", "üç dört"]).f1 == 1.0
+    assert score("bir iki üç dört", "").f1 == 0.0
+
+
+# -- CLI ---------------------------------------------------------------------------------------------
+def test_extract_cli_on_gzipped_page(tmp_path, capsys):
+    html = SEED.read_text(encoding="utf-8").replace("{{BASE}}", BASE)
+    path = tmp_path / "seed.html.gz"
+    path.write_bytes(gzip.compress(html.encode("utf-8")))
+    assert extract_main([str(path), "--url", f"{BASE}/haber/{SEED.name}"]) == 0
+    out = capsys.readouterr().out
+    assert "Dışişleri Bakanı Lavrov’u" in out  # ensure_ascii=False
+    data = json.loads(out)
+    assert data["published_at"] == "2025-07-12T17:12:00+03:00" and data["category"] == "Siyaset"
+
+
+def test_extract_cli_through_python_m_newsbot():
+    page_gz = SHARED / "corpus" / "turkish" / "fundus" / "current" / "AnadoluAjansi_2025_04_05.html.gz"
+    url = "https://www.aa.com.tr/tr/ekonomi/turkiyede-elektrikli-arac-sarj-istasyonu-sayisi-11-bini-asti/3529015"
+    proc = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(page_gz), "--url", url],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["published_at"] == "2025-04-05" and data["authors"] == ["Sehernur Karsu"]
+
+
+@pytest.mark.parametrize("args", [["/nonexistent/page.html", "--url", "http://e.com/a"], ["page.html"], []])
+def test_extract_cli_errors_are_one_line_exit_2(args, capsys):
+    assert extract_main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsbot extract:") and err.count("\n") == 1
