@@ -87,6 +87,18 @@ class ChromeRules:
             for alias in [name, *aliases]:
                 self.agencies[_agency_key(alias)] = name
 
+    def matcher(self) -> _Matcher:
+        """The compiled matcher for these rules (built once; rebuilt if the rules were added to)."""
+        cached = getattr(self, "_matcher", None)
+        if cached is None or cached[0] != len(self.sources):
+            cached = (len(self.sources), _Matcher(self))
+            self._matcher = cached
+        return cached[1]
+
+    def known_agency(self, value: str) -> bool:
+        key = _agency_key(value)
+        return key in self.agencies or key.split(" ")[0] in self.markers
+
     def agency(self, value: str) -> str | None:
         """The canonical agency name for a credit ("IHA", "İhlas Haber Ajansı" → "İHA"), or the value
         itself (cleaned) when the name is not listed."""
@@ -267,7 +279,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
     marker), the fields found (agency, editor, published_at, category, lead when a better copy of the
     lead was in the body) and what was removed by which rule."""
     rules = rules or default_rules()
-    matcher = _Matcher(rules)
+    matcher = rules.matcher()
     paras = [normalize_space(p) for p in paragraphs if p and normalize_space(p)]
     result = StripResult(body=[])
     fields = result.fields
@@ -286,7 +298,15 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
             fields["lead"] = best
         lead = best
 
-    trailer_at = [i for i, p in enumerate(paras) if matcher.trailer(p)]
+    # "Kaynak: Bakanlık verileri" under a table is not a credit: a trailer naming an unknown agency only
+    # counts after the last article paragraph.
+    last_long = max((i for i, p in enumerate(paras) if len(p.split()) >= ARTICLE_WORDS), default=-1)
+    trailers = {}
+    for i, para in enumerate(paras):
+        got = matcher.trailer(para)
+        if got and (i > last_long or not got.get("agency") or rules.known_agency(got["agency"])):
+            trailers[i] = got
+    trailer_at = list(trailers)
     seen_article = False
     skip_links = False
     kept_keys: list[list[str]] = []
@@ -294,7 +314,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
     while i < len(paras):
         para = paras[i]
         rule = None
-        got = matcher.trailer(para)
+        got = trailers.get(i)
         date_iso, is_date = parse_bare_date_line(para)
         if got:
             rule = "agency_marker" if set(got) == {"agency"} and not re.search(r":", para) else "trailer"
@@ -392,7 +412,7 @@ def strip_text(text: str, title: str | None = None, rules: ChromeRules | None = 
     title (given, or guessed as the first heading-like line), the lead, the date line and the trailers;
     return the body and those fields."""
     rules = rules or default_rules()
-    matcher = _Matcher(rules)
+    matcher = rules.matcher()
     lines = [normalize_space(line) for line in text.splitlines() if normalize_space(line)]
     title_at = _find_title(lines, title, matcher)
     fields: dict = {}

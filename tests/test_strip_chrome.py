@@ -265,3 +265,10 @@ def test_tag_list_after_the_article_is_cut():
     body = [ARTICLE, "- Etiketler :", "- Haberler -", "- Gıda Zehirlenmesi", "- Ardahan"]
     result = strip_paragraphs(body)
     assert result.body == [ARTICLE] and result.counts() == {"cut_after": 4}
+
+
+def test_source_line_inside_the_body_is_not_an_agency_credit():
+    body = [ARTICLE, "Kaynak: Bakanlık verileri", ARTICLE.replace("ağırladı", "gördü"), "Kaynak: Yerel Haber"]
+    result = strip_paragraphs(body)
+    assert result.body == body[:3]
+    assert result.fields == {"agency": "Yerel Haber"}
