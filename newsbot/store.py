@@ -101,6 +101,12 @@ def mask(text: object) -> str:
     return out
 
 
+def short_error(exc: BaseException) -> str:
+    """One masked line for an exception (pymongo's topology descriptions cut off)."""
+    text = f"{type(exc).__name__}: {exc}".split(", Timeout:")[0].split(", full error:")[0]
+    return mask(" ".join(text.split()))[:300]
+
+
 def mask_uri(uri: str | None) -> str:
     return mask(uri) if uri else ""
 
@@ -186,10 +192,11 @@ def _uri_db(uri: str | None) -> str | None:
         return None
 
 
-def open_client(config: StoreConfig | str | Path | None = None):
+def open_client(config: StoreConfig | str | Path | None = None, **client_kwargs):
     """A client for `config` (or, given a data dir, for the environment's configuration).
 
-    pymongo for a URI, litemongo for the embedded store. Use the client only in the calling thread.
+    pymongo for a URI (`client_kwargs` go to pymongo.MongoClient, e.g. event_listeners), litemongo
+    for the embedded store. Use the client only in the calling thread.
     """
     if not isinstance(config, StoreConfig):
         config = StoreConfig.resolve(config)
@@ -197,7 +204,7 @@ def open_client(config: StoreConfig | str | Path | None = None):
     if config.uri:
         install_log_masking()
         options = {k.lower() for k in (_uri_options(config.uri))}
-        kwargs: dict[str, Any] = {"appname": "newsbot"}
+        kwargs: dict[str, Any] = {"appname": "newsbot", **client_kwargs}
         for key, value in (("serverSelectionTimeoutMS", config.timeout_ms), ("connectTimeoutMS", config.timeout_ms),
                            ("socketTimeoutMS", max(config.timeout_ms * 10, 30000))):
             if key.lower() not in options:
@@ -303,9 +310,28 @@ def write_ops(db, ops: list[Op]) -> WriteCounts:
             counts.error = mask(f"{len(errors)} write errors, first: {errors[0].get('errmsg') if errors else exc}")
         except Exception as exc:  # network errors, server selection timeouts, a locked SQLite file …
             counts.failed_ops += [(*op, "") for op in group]
-            counts.error = mask(f"{type(exc).__name__}: {exc}")
+            counts.error = short_error(exc)
     counts.failed, counts.rejected = len(counts.failed_ops), len(counts.rejected_ops)
     return counts
+
+
+def coalesce(ops: list[Op]) -> list[Op]:
+    """One op per document: a later op for the same filter replaces an earlier one, except that the
+    earliest $setOnInsert and the latest $max win (so one batch holding a URL twice is one upsert)."""
+    merged: dict[str, Op] = {}
+    for op in ops:
+        key = _dumps([op[0], op[1]])
+        previous = merged.get(key)
+        if previous is not None:
+            update = dict(op[2])
+            if "$setOnInsert" in previous[2]:
+                update["$setOnInsert"] = {**op[2].get("$setOnInsert", {}), **previous[2]["$setOnInsert"]}
+            if "$max" in previous[2]:
+                update["$max"] = {k: max(v, op[2].get("$max", {}).get(k, v)) for k, v in previous[2]["$max"].items()}
+                update["$max"].update({k: v for k, v in op[2].get("$max", {}).items() if k not in update["$max"]})
+            op = (op[0], op[1], update)
+        merged[key] = op
+    return list(merged.values())
 
 
 # -- spool ---------------------------------------------------------------------------------------
@@ -458,9 +484,10 @@ class StoreWriter(threading.Thread):
 
     def __init__(self, config: StoreConfig, batch_size: int = 100, flush_seconds: float = 5.0,
                  retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0,
-                 report: Callable[[dict], None] | None = None) -> None:
+                 report: Callable[[dict], None] | None = None, client_kwargs: dict | None = None) -> None:
         super().__init__(name="newsbot-store-writer", daemon=True)
         self.config = config
+        self.client_kwargs = client_kwargs or {}
         self.batch_size = max(1, int(batch_size))
         self.flush_seconds = max(0.05, float(flush_seconds))
         self.retries = max(0, int(retries))
@@ -494,14 +521,14 @@ class StoreWriter(threading.Thread):
     def run(self) -> None:
         client = None
         try:
-            client = open_client(self.config)
+            client = open_client(self.config, **self.client_kwargs)
             self._db = client[self.config.db_name]
             self._prepare()
             if self.spool.pending():
                 self._replay()
             self._loop()
         except Exception as exc:  # never lose what is queued: spool it
-            logger.error("store writer failed (%s): %s", self.config.describe(), mask(exc))
+            logger.error("store writer failed (%s): %s", self.config.describe(), short_error(exc))
             rest = []
             while True:
                 try:
@@ -541,12 +568,15 @@ class StoreWriter(threading.Thread):
                 ensure_indexes(self._db)
                 self._indexes_ok = True
             except Exception as exc:
-                logger.warning("store: cannot create indexes yet (%s): %s", self.config.describe(), mask(exc))
+                logger.warning("store: cannot create indexes yet (%s): %s", self.config.describe(), short_error(exc))
         return self._indexes_ok
 
     def _flush(self, batch: list[Op]) -> None:
         if not batch:
             return
+        merged = coalesce(batch)
+        self._count(coalesced=len(batch) - len(merged))
+        batch = merged
         if time.monotonic() < self._down_until:
             self._count(spooled=self.spool.append(batch))
             return
