@@ -22,6 +22,9 @@ from tests.plugin_sites import ROOT, SHARED
 
 BASE = "http://127.0.0.1:8000"
 SEED = DEMO_SITE / "haber" / "kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
+# aa.toml's V1 layout in miniature: the first h1 on the page is a widget heading, not the title.
+AA_V1_BODY = ('<h1>Benzer haberler</h1><div class="detay-spot-category"><h1>AA başlığı</h1></div>'
+              '<div class="detay-icerik"><div><p>' + "Haber metni kelime " * 10 + "</p></div></div>")
 TURKISH = "Şırnak'ta ığdır güneşli; İstanbul Çağlayan Ödül Üsküdar"
 
 
@@ -149,9 +152,7 @@ def test_config_selectors_first_match_wins_and_drop_runs_first():
 
 def test_config_is_picked_by_host_when_none_is_passed():
     # aa.toml's V1 selectors: the title comes from div.detay-spot-category > h1, not the first h1.
-    body = ('<h1>Benzer haberler</h1><div class="detay-spot-category"><h1>AA başlığı</h1></div>'
-            '<div class="detay-icerik"><div><p>' + "Haber metni kelime " * 10 + "</p></div></div>")
-    article = extract_article(page("", body).encode(), "https://www.aa.com.tr/tr/gundem/x/123")
+    article = extract_article(page("", AA_V1_BODY).encode(), "https://www.aa.com.tr/tr/gundem/x/123")
     assert article["title"] == "AA başlığı"
     assert article["agency"] == "AA"
 
@@ -241,3 +242,18 @@ def test_extract_cli_errors_are_one_line_exit_2(args, capsys):
     assert extract_main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("newsbot extract:") and err.count("\n") == 1
+
+
+def test_adhoc_config_without_selectors_borrows_the_host_configs_selectors():
+    adhoc = parse_source({"name": "adhoc"})
+    article = extract_article(page("", AA_V1_BODY).encode(), "https://www.aa.com.tr/tr/x/y/1", adhoc)
+    assert article["title"] == "AA başlığı"
+
+
+def test_meta_tags_split_and_headline_only_description_is_no_lead():
+    head = ('<meta property="og:title" content="Kısa başlık burada duruyor">'
+            '<meta name="description" content="Kısa başlık burada duruyor">'
+            '<meta property="article:tag" content="Suriye,kadın"><meta property="article:tag" content="aile">')
+    article = extract_article(page(head, "<p>Metin.</p>").encode(), "http://e.com/a")
+    assert article["tags"] == ["Suriye", "kadın", "aile"]
+    assert article["lead"] == ""

@@ -1,8 +1,9 @@
 """Extraction: a pure function from page bytes + URL (+ source config) to article fields.
 
-Layers, first match wins per field: JSON-LD NewsArticle and OpenGraph/article:* meta for metadata;
-the source config's CSS selectors; trafilatura for the body otherwise; the visible Turkish date
-line when structured data lacks the time.
+Modules, one layer each: charset (bytes → text), dom (parsing, CSS selection, text lines), structured
+(JSON-LD NewsArticle and meta tags), dates (ISO values and Turkish date lines), body (configured body
+container, trafilatura, lead/title removal), agencies (agency names → codes, data in
+newsbot/data/agencies.toml), article (the layers put together), cli (`python -m newsbot extract`).
 """
 
 from __future__ import annotations

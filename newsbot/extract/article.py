@@ -18,18 +18,18 @@ from newsbot.extract.dates import When, best_published, parse_date_line, parse_s
 from newsbot.extract.dom import drop, parse_html, select_first, text_of
 from newsbot.extract.structured import Structured, keywords, names, read_structured
 from newsbot.sources import SourceConfig, source_for_url
-from newsbot.text import normalize_space
+from newsbot.text import normalize_space, words
 
 # A configured body with fewer words than this is taken as a selector miss (layout changed).
 MIN_SELECTOR_WORDS = 15
 _SUFFIX_SEP = r"\s+[-|–—:]\s+"
-# Elements that usually hold the visible date line when no selector is configured.
+# Elements that usually hold the visible date line when no selector is configured: <time>, itemprop
+# dates, and class/id names containing these words (Turkish: tarih = date, zaman = time).
+_CLASS_ID = "translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
 _DATE_XPATH = (
-    "//time | //*[@itemprop='datePublished' or @itemprop='dateModified']"
-    " | //*[contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'date')"
-    " or contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'tarih')"
-    " or contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'zaman')"
-    " or contains(translate(concat(@class,' ',@id),'DATETRIHZMNS','datetrihzmns'),'time')]"
+    "//time | //*[@itemprop='datePublished' or @itemprop='dateModified'] | //*["
+    + " or ".join(f"contains({_CLASS_ID},'{word}')" for word in ("date", "tarih", "zaman", "time"))
+    + "]"
 )
 
 
@@ -38,9 +38,14 @@ def extract_article(
 ) -> dict:
     """Return article fields: title, lead, body (list of paragraphs), published_at, updated_at,
     category, tags, authors, agency, language, canonical_url. Missing values are None / empty."""
-    if config is None:
-        config = source_for_url(url)
-    selectors: dict = dict(config.selectors) if config else {}
+    if config is None or not config.selectors:
+        # No config, or an ad-hoc one without selectors (`scrapy crawl news -a url=…`): a config whose
+        # domains cover the URL's host supplies the site's selectors.
+        by_host = source_for_url(url)
+        selectors: dict = dict(by_host.selectors) if by_host else {}
+        config = config or by_host
+    else:
+        selectors = dict(config.selectors)
     root = parse_html(decode_html(body, content_type))
     drop(root, selectors.get("drop"))  # before anything else: dropped chrome must not feed any field
     st = read_structured(root)
@@ -50,6 +55,8 @@ def extract_article(
     lead = _lead(root, st, selectors, site_names)
     paragraphs = _body(root, st, selectors, url)
     paragraphs, lead = split_lead(paragraphs, lead, title)
+    if words(lead) == words(title):
+        lead = ""  # a description that only repeats the headline (Hürriyet 2016) is no lead
     published, updated = _dates(root, st, selectors)
     authors = _authors(root, st, selectors)
     return {
@@ -177,7 +184,7 @@ def _tags(root: lxml.html.HtmlElement, st: Structured, selectors: dict) -> list[
     chosen = [text_of(el) for el in select_first(root, selectors.get("tags"))]
     if chosen:
         return list(dict.fromkeys(chosen))
-    return (st.all("article:tag") or keywords(st.ld("keywords")) or keywords(st.first("news_keywords"))
+    return (keywords(st.all("article:tag")) or keywords(st.ld("keywords")) or keywords(st.first("news_keywords"))
             or keywords(st.first("keywords")))
 
 
