@@ -1,5 +1,7 @@
 """Scrapy settings for newsbot. Each default is documented in README.md."""
 
+import os
+
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
@@ -8,20 +10,57 @@ NEWSPIDER_MODULE = "newsbot.spiders"
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
-# Politeness. The contact URL can be overridden with NEWSBOT_CONTACT_URL.
-USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot/newsbot)"
+# Politeness. The bot names itself and where to reach its operator (NEWSBOT_CONTACT_URL in the environment).
+NEWSBOT_CONTACT_URL = os.environ.get("NEWSBOT_CONTACT_URL") or "https://github.com/newsbot/newsbot"
+USER_AGENT = f"newsbot/0.1 (+{NEWSBOT_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Retries wait before going out again: Retry-After when the response sends one, else exponential backoff
+# (base × 2^(attempt-1)); both capped (newsbot/middlewares.py).
+NEWSBOT_RETRY_BACKOFF_BASE = 1.0
+NEWSBOT_RETRY_BACKOFF_MAX = 30.0
+NEWSBOT_RETRY_AFTER_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsbot.middlewares.BackoffRetryMiddleware": 550,
+    "newsbot.middlewares.RedirectLoopMiddleware": 610,
+    "newsbot.middlewares.RenderContextMiddleware": 950,
+}
+# A listing page follows at most this many article links (a page with 100,000 links is cut, and counted).
+NEWSBOT_MAX_LINKS_PER_PAGE = 2000
+
+# JavaScript rendering (sources with render = "js", or -a render=js): only those crawls register
+# scrapy-playwright's download handlers (the spider sets DOWNLOAD_HANDLERS), and only their article
+# requests (and explicit listing start points) go through the browser. Others never start Playwright.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("NEWSBOT_CHROMIUM") or "/usr/lib/chromium/chromium",
+    "headless": True,
+}
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms, per page
+PLAYWRIGHT_ABORT_REQUEST = "newsbot.middlewares.abort_heavy_request"  # images, fonts, media
+# A browser context is closed and replaced after this many pages (keeps Chromium's memory flat).
+NEWSBOT_RENDER_PAGES_PER_CONTEXT = int(os.environ.get("NEWSBOT_RENDER_PAGES_PER_CONTEXT") or 50)
+
+# Crash safety: NEWSBOT_JOBDIR (a path), or NEWSBOT_RESUMABLE=1 (<NEWSBOT_DATA_DIR>/jobs/<source>), turns on
+# Scrapy's JOBDIR; see NewsSpider.from_crawler for what happens after a kill -9.
+NEWSBOT_JOBDIR = os.environ.get("NEWSBOT_JOBDIR") or None
+NEWSBOT_RESUMABLE = os.environ.get("NEWSBOT_RESUMABLE", "") not in ("", "0", "false", "False")
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
@@ -23,10 +27,88 @@ from newsbot.urls import canonical_url
 # id or a long slug (news CMSs name articles like that; menu links rarely are).
 DEFAULT_ARTICLE_PATH = re.compile(r"(\d{4,}(\.html?)?/?$)|([\w-]*-[\w-]*-[\w-]*-[\w-]+/?$)")
 _XML_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|urlset|sitemapindex)[\s>]", re.I)
+# Bodies that are not a page whatever their Content-Type says: PDF, images, archives, audio/video.
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"PK\x03\x04", b"\x1f\x8b", b"ID3",
+                 b"OggS", b"\x00\x00\x00")
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
 def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _looks_binary(body: bytes) -> bool:
+    head = body[:1024].lstrip()
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark: text
+        return False
+    return head.startswith(_BINARY_MAGIC) or b"\x00" in head
+
+
+class ResumableJob:
+    """Crash-safe use of Scrapy's JOBDIR. Scrapy saves its request queue and seen-set for a *graceful*
+    stop; after kill -9 the queue's index is never written while the seen-set already lists every
+    queued request, so a plain resume would silently lose them. newsbot keeps `newsbot-job.json` in
+    the JOBDIR (state running/stopped/finished, start time, pid):
+
+    - stopped (Ctrl-C, a closespider limit): Scrapy's own resume, untouched;
+    - running but that process is gone (crashed, killed): the queue and seen-set are dropped, the start
+      points are crawled again, and article URLs this job already stored are skipped (read from the
+      store: the store is the truth, whatever was still in a write batch is fetched again);
+    - finished: the next run starts a new job (the directory is cleared first).
+    """
+
+    STATE_FILE = "newsbot-job.json"
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self.state_file = self.path / self.STATE_FILE
+        self.started = _now_iso()
+        self.resumed = ""  # "", "stopped" or "crashed"
+
+    def open(self) -> None:
+        previous = self._read()
+        state = previous.get("state")
+        if state == "running":
+            pid = previous.get("pid")
+            if isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid):
+                raise RuntimeError(f"JOBDIR {self.path} is in use by a running crawl (pid {pid})")
+            for name in ("requests.seen", "requests.queue"):
+                target = self.path / name
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+            self.resumed = "crashed"
+        elif state == "stopped":
+            self.resumed = "stopped"
+        elif state == "finished" and self.path.is_dir():
+            shutil.rmtree(self.path)
+        if self.resumed:
+            self.started = previous.get("started") or self.started
+        self.write("running")
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write(self, state: str) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"state": state, "started": self.started, "pid": os.getpid()}), encoding="utf-8")
+        os.replace(tmp, self.state_file)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class NewsSpider(scrapy.Spider):
@@ -39,6 +121,54 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, url: str | None = None, source: str | None = None, render: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.config = self._resolve_config(url, source, render)
+        self.job: ResumableJob | None = None
+        self._stored_urls: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler.settings)  # settings are not frozen yet: the spider may still set some
+        return spider
+
+    def _configure(self, settings) -> None:
+        if self.config.render == "js":
+            # Only crawls that render register scrapy-playwright: the others never start Playwright.
+            handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": PLAYWRIGHT_HANDLER,
+                        "https": PLAYWRIGHT_HANDLER}
+            settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+        jobdir = settings.get("JOBDIR") or settings.get("NEWSBOT_JOBDIR")
+        if not jobdir and settings.getbool("NEWSBOT_RESUMABLE"):
+            jobdir = str(Path(settings.get("NEWSBOT_DATA_DIR") or "data") / "jobs" / self.config.name)
+        if jobdir:
+            settings.set("JOBDIR", jobdir, priority="spider")
+            self.job = ResumableJob(jobdir)
+            self.job.open()
+            if self.job.resumed:
+                self._stored_urls = self._urls_stored_since(settings, self.job.started)
+
+    def _urls_stored_since(self, settings, since: str) -> set[str]:
+        """URLs and canonical URLs of this source's articles fetched since `since` (this job's)."""
+        from newsbot.store import ARTICLES, StoreConfig, open_client
+
+        try:
+            config = StoreConfig.from_settings(settings)
+            client = open_client(config)
+            try:
+                cursor = client[config.db_name][ARTICLES].find(
+                    {"source": self.config.name, "fetched_at": {"$gte": since}}, {"url": 1, "canonical_url": 1}
+                )
+                urls = {u for doc in cursor for u in (doc.get("url"), doc.get("canonical_url")) if u}
+            finally:
+                client.close()
+        except Exception as exc:  # no store: every article is fetched again (upserts keep one document each)
+            self.logger.warning("resume: cannot read stored articles (%s); fetching them again", exc)
+            return set()
+        self.logger.info("resume: %d URLs already stored by this job since %s", len(urls), since)
+        return urls
+
+    def closed(self, reason: str) -> None:
+        if self.job is not None:
+            self.job.write("finished" if reason == "finished" else "stopped")
 
     def _resolve_config(self, url: str | None, source: str | None, render: str | None) -> SourceConfig:
         if self.source_config is not None and not url:
@@ -65,19 +195,28 @@ class NewsSpider(scrapy.Spider):
 
     # -- discovery ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.job is not None and self.job.resumed:
+            self.crawler.stats.set_value("newsbot/job/resumed", self.job.resumed)
+            self.crawler.stats.set_value("newsbot/job/already_stored", len(self._stored_urls))
         for point in self.config.start:
             yield self._start_request(point)
 
     def _start_request(self, point: StartPoint) -> scrapy.Request:
+        # A listing page of a JavaScript source may need the browser too; feeds and sitemaps never do.
+        render = point.kind == "listing" and self.config.render == "js"
         return scrapy.Request(
             point.url,
             callback=self.parse_start,
             errback=self.on_error,
             cb_kwargs={"kind": point.kind},
             dont_filter=True,
+            meta={"playwright": True} if render else {},
         )
 
     def parse_start(self, response: Response, kind: str = "auto") -> Iterator[scrapy.Request]:
+        if not response.body.strip():
+            self._skip(response, "empty_body")
+            return
         body = self._maybe_gunzip(response)
         if kind == "auto":
             kind = self._sniff(body)
@@ -125,14 +264,18 @@ class NewsSpider(scrapy.Spider):
         except Exception as exc:  # lxml raises on documents that are not XML at all
             self._skip(response, "malformed_sitemap", str(exc))
             return
+        entries = list(sitemap)
+        if not entries:
+            self._skip(response, "empty_sitemap", sitemap.type or "")
+            return
         if sitemap.type == "sitemapindex":
-            for entry in sitemap:
+            for entry in entries:
                 yield scrapy.Request(
                     response.urljoin(entry["loc"]), callback=self.parse_start, errback=self.on_error,
                     cb_kwargs={"kind": "sitemap"},
                 )
             return
-        for entry in sitemap:
+        for entry in entries:
             lastmod = entry.get("lastmod") or (entry.get("news") or {}).get("publication_date")
             yield from self._article_request(response.urljoin(entry["loc"]), lastmod=lastmod, check_pattern=False)
 
@@ -141,11 +284,15 @@ class NewsSpider(scrapy.Spider):
             self._skip(response, "not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
             return
         found = 0
+        limit = self.settings.getint("NEWSBOT_MAX_LINKS_PER_PAGE", 2000)
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href.strip())
             if not self.config.matches_host(url) or not self._looks_like_article(url):
                 continue
             found += 1
+            if limit and found > limit:
+                self._skip(response, "links_over_limit", f"following the first {limit} article links")
+                break
             yield from self._article_request(url)
         if not found:
             self._skip(response, "listing_without_articles", response.url)
@@ -161,14 +308,28 @@ class NewsSpider(scrapy.Spider):
             return
         if check_pattern and not self._looks_like_article(url):
             return
-        yield scrapy.Request(
-            url, callback=self.parse_article, errback=self.on_error, meta={"newsbot_lastmod": lastmod}
-        )
+        if self._stored_urls and (url in self._stored_urls or canonical_url(url) in self._stored_urls):
+            self.crawler.stats.inc_value("newsbot/skipped/already_stored")
+            return
+        meta = {"newsbot_lastmod": lastmod}
+        if self.config.render == "js":
+            meta["playwright"] = True  # the context is chosen in the downloader (RenderContextMiddleware)
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     # -- articles ----------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Article]:
         self.crawler.stats.inc_value("newsbot/article_pages")
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if not response.body.strip():
+            self._skip(response, "empty_body")
+            return
+        if _looks_binary(response.body):
+            self._skip(response, "binary_body", content_type or "")
+            return
+        maxsize = self.settings.getint("DOWNLOAD_MAXSIZE")
+        if maxsize and len(response.body) > maxsize:  # a rendered page is not cut by the HTTP download handler
+            self._skip(response, "too_large", f"{len(response.body)} bytes")
+            return
         try:
             fields = extract_article(response.body, response.url, self.config, content_type=content_type)
         except Exception as exc:  # one broken page must never end the crawl
@@ -202,9 +363,29 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure) -> None:
         request = failure.request
-        reason = failure.type.__name__ if failure.type else "error"
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            reason = f"http_{response.status}"
+        reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"newsbot/fetch_failed/{reason}")
-        self.logger.warning("fetch failed %s: %s", request.url, reason)
+        self.logger.warning("fetch failed %s: %s (%s)", request.url, reason, str(failure.value)[:200])
+
+
+def failure_reason(failure) -> str:
+    """A short, stable stat name for a failed request: http_<status>, timeout, too_large, redirect_loop,
+    robots_txt, render_timeout, render_error, or the exception's class name."""
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    name = type(exc).__name__
+    message = str(exc)
+    if type(exc).__module__.startswith("playwright"):
+        return "render_timeout" if name == "TimeoutError" else "render_error"
+    if "max size" in message or "DOWNLOAD_MAXSIZE" in message:
+        return "too_large"
+    if name == "IgnoreRequest":
+        if "robots.txt" in message:
+            return "robots_txt"
+        if "redirect" in message:
+            return "redirect_loop"
+    if name in ("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError"):
+        return "timeout"
+    return name or "error"
