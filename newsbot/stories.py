@@ -1,0 +1,229 @@
+"""Syndicated stories: MinHash LSH over the chrome-stripped, Turkish-folded text of each article.
+
+An article's *signature* is a MinHash (datasketch) of the set of word n-grams of its lead and body
+(the title is left out: it is the part outlets reword most). The signature is cut into LSH bands;
+each band hashes to a *band key*. Articles sharing one band key are candidates; a candidate is the
+same story when
+
+- the estimated Jaccard similarity of the two shingle sets is at least `threshold`, or the shorter
+  text is contained in the longer one (estimated from Jaccard and the two set sizes) at least
+  `containment` — an outlet that dropped or added a paragraph still matches;
+- and the two were published within `window_hours` of each other.
+
+The new article joins the story of its best match (highest Jaccard); with no match it starts a new
+story. Only band-key look-ups reach the index, so the cost per article does not grow with the
+number of stored articles. The index is an interface (`SignatureIndex`): `MemoryIndex` here for
+benchmarks, `newsbot.story_store.StoreIndex` for the store (MongoDB / embedded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from newsbot.text import fold, shingles
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Tuning; each field has a NEWSBOT_STORY_* setting (see `from_settings`)."""
+
+    num_perm: int = 128
+    shingle_size: int = 4
+    lsh_threshold: float = 0.3  # candidate level: bands and rows are derived from it
+    threshold: float = 0.5  # estimated Jaccard to accept a candidate
+    containment: float = 0.7  # or: share of the shorter text found in the longer one
+    min_shingles: int = 10  # shorter texts are too short to compare: they get a story of their own
+    window_hours: float = 36.0  # copies of one story are published within this many hours
+    signature_days: float = 7.0  # signatures older than this are not looked at (and may be purged)
+
+    @classmethod
+    def from_settings(cls, settings) -> StoryParams:
+        return cls(
+            num_perm=settings.getint("NEWSBOT_STORY_NUM_PERM", cls.num_perm),
+            shingle_size=settings.getint("NEWSBOT_STORY_SHINGLE_SIZE", cls.shingle_size),
+            lsh_threshold=settings.getfloat("NEWSBOT_STORY_LSH_THRESHOLD", cls.lsh_threshold),
+            threshold=settings.getfloat("NEWSBOT_STORY_THRESHOLD", cls.threshold),
+            containment=settings.getfloat("NEWSBOT_STORY_CONTAINMENT", cls.containment),
+            min_shingles=settings.getint("NEWSBOT_STORY_MIN_SHINGLES", cls.min_shingles),
+            window_hours=settings.getfloat("NEWSBOT_STORY_WINDOW_HOURS", cls.window_hours),
+            signature_days=settings.getfloat("NEWSBOT_STORY_SIGNATURE_DAYS", cls.signature_days),
+        )
+
+
+@dataclass
+class Signature:
+    minhash: np.ndarray  # uint32, num_perm values
+    size: int  # number of distinct shingles
+    bands: list[str]  # LSH band keys ("<band>:<hash>")
+
+
+def story_text(lead: str, body: Sequence[str]) -> list[str]:
+    """The paragraphs that make a story's signature: lead and body, a paragraph repeated after
+    folding (a lead copied into the body) counted once."""
+    seen: set[str] = set()
+    parts = []
+    for para in [lead or "", *(body or [])]:
+        key = fold(para)
+        if key and key not in seen:
+            seen.add(key)
+            parts.append(para)
+    return parts
+
+
+def to_utc_naive(value) -> datetime | None:
+    """ISO 8601 string or datetime → naive UTC datetime (what MongoDB and litemongo give back)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+class Signer:
+    """Computes signatures; permutations are made once (datasketch makes them per MinHash otherwise)."""
+
+    def __init__(self, params: StoryParams = StoryParams()) -> None:
+        self.params = params
+        lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm, weights=(0.2, 0.8))
+        self.bands, self.rows = lsh.b, lsh.r
+        template = MinHash(num_perm=params.num_perm, seed=1, scheme="affine32")
+        self._permutations = template.permutations
+
+    def sign(self, paragraphs: Iterable[str]) -> Signature:
+        grams: set[tuple[str, ...]] = set()
+        for para in paragraphs:
+            grams |= shingles(para, self.params.shingle_size)
+        mh = MinHash(num_perm=self.params.num_perm, seed=1, permutations=self._permutations, scheme="affine32")
+        mh.update_batch([" ".join(g).encode("utf-8") for g in grams])
+        values = mh.hashvalues.astype(np.uint32)
+        return Signature(values, len(grams), self.band_keys(values) if len(grams) >= self.params.min_shingles else [])
+
+    def band_keys(self, values: np.ndarray) -> list[str]:
+        r = self.rows
+        return [
+            f"{i}:{hashlib.blake2b(values[i * r:(i + 1) * r].tobytes(), digest_size=8).hexdigest()}"
+            for i in range(self.bands)
+        ]
+
+
+def similarity(a: Signature, b_values: np.ndarray, b_size: int) -> tuple[float, float]:
+    """(estimated Jaccard, estimated containment of the smaller set in the larger)."""
+    jac = float(np.count_nonzero(a.minhash == b_values)) / len(a.minhash)
+    small = min(a.size, b_size)
+    if small == 0:
+        return jac, 0.0
+    inter = jac * (a.size + b_size) / (1.0 + jac)
+    return jac, min(1.0, inter / small)
+
+
+class SignatureIndex(Protocol):
+    """Where signatures live. Documents: {_id: canonical_url, story_id, bands, minhash (bytes),
+    size, published_at (naive UTC), seen_at, site, url}."""
+
+    def get(self, key: str) -> dict | None: ...
+
+    def candidates(self, bands: list[str], not_before: datetime) -> Iterable[dict]: ...
+
+    def add(self, doc: dict) -> None: ...
+
+
+class MemoryIndex:
+    """An in-process SignatureIndex (benchmarks, tests)."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, dict] = {}
+        self.by_band: dict[str, list[str]] = defaultdict(list)
+
+    def get(self, key: str) -> dict | None:
+        return self.docs.get(key)
+
+    def candidates(self, bands: list[str], not_before: datetime) -> Iterable[dict]:
+        keys = {k for band in bands for k in self.by_band.get(band, ())}
+        return [d for k in keys if (d := self.docs[k])["seen_at"] >= not_before]
+
+    def add(self, doc: dict) -> None:
+        if doc["_id"] not in self.docs:
+            for band in doc["bands"]:
+                self.by_band[band].append(doc["_id"])
+        self.docs[doc["_id"]] = doc
+
+
+def new_story_id(canonical_url: str) -> str:
+    """A story is named after its first article: the same input gives the same ids on every run."""
+    return "s" + hashlib.blake2b(canonical_url.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass
+class Assignment:
+    story_id: str
+    new_story: bool
+    matched: str | None = None  # canonical URL of the best match
+    jaccard: float = 0.0
+    candidates: int = 0
+
+
+class StoryClusterer:
+    """Gives each article a story_id, using (and adding to) a SignatureIndex."""
+
+    def __init__(self, index: SignatureIndex, params: StoryParams = StoryParams(), signer: Signer | None = None):
+        self.index = index
+        self.params = params
+        self.signer = signer or Signer(params)
+
+    def is_match(self, sig: Signature, published: datetime, other: dict) -> tuple[bool, float]:
+        other_pub = other.get("published_at") or other.get("seen_at")
+        if published and other_pub and abs(published - other_pub) > timedelta(hours=self.params.window_hours):
+            return False, 0.0
+        other_values = np.frombuffer(other["minhash"], dtype=np.uint32)
+        if len(other_values) != len(sig.minhash):
+            return False, 0.0  # signed with other parameters
+        jac, cont = similarity(sig, other_values, other["size"])
+        ok = jac >= self.params.threshold or (
+            cont >= self.params.containment and min(sig.size, other["size"]) >= self.params.min_shingles
+        )
+        return ok, jac
+
+    def assign(self, key: str, lead: str, body: Sequence[str], published_at=None, now: datetime | None = None,
+               site: str = "", url: str = "") -> Assignment:
+        """Cluster one article (`key` is its canonical URL) and record its signature."""
+        now = to_utc_naive(now) or datetime.now(timezone.utc).replace(tzinfo=None)
+        published = to_utc_naive(published_at) or now
+        sig = self.signer.sign(story_text(lead, body))
+        known = self.index.get(key)
+        best: tuple[float, dict] | None = None
+        candidates = 0
+        if sig.bands:
+            not_before = now - timedelta(days=self.params.signature_days)
+            for other in self.index.candidates(sig.bands, not_before):
+                if other["_id"] == key:
+                    continue
+                candidates += 1
+                ok, jac = self.is_match(sig, published, other)
+                if ok and (best is None or jac > best[0]):
+                    best = (jac, other)
+        if known is not None:  # seen before (a revision): it keeps its story
+            story_id, new = known["story_id"], False
+        elif best is not None:
+            story_id, new = best[1]["story_id"], False
+        else:
+            story_id, new = new_story_id(key), True
+        self.index.add({
+            "_id": key, "story_id": story_id, "bands": sig.bands, "minhash": sig.minhash.tobytes(),
+            "size": sig.size, "published_at": published, "seen_at": now, "site": site, "url": url,
+        })
+        return Assignment(story_id, new, best[1]["_id"] if best else None, best[0] if best else 0.0, candidates)
