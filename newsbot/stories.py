@@ -227,3 +227,19 @@ class StoryClusterer:
             "size": sig.size, "published_at": published, "seen_at": now, "site": site, "url": url,
         })
         return Assignment(story_id, new, best[1]["_id"] if best else None, best[0] if best else 0.0, candidates)
+
+
+def pairwise_scores(truth: Sequence[str], predicted: Sequence[str]) -> tuple[float, float, int, int, int]:
+    """Pairwise precision and recall of a clustering: (precision, recall, true pairs, predicted pairs,
+    correct pairs), where a pair is two articles in one cluster."""
+    def pairs(labels: Sequence[str]) -> set[tuple[int, int]]:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, label in enumerate(labels):
+            groups[label].append(i)
+        return {(a, b) for members in groups.values() for i, a in enumerate(members) for b in members[i + 1:]}
+
+    true_pairs, pred_pairs = pairs(truth), pairs(predicted)
+    correct = len(true_pairs & pred_pairs)
+    precision = correct / len(pred_pairs) if pred_pairs else 1.0
+    recall = correct / len(true_pairs) if true_pairs else 1.0
+    return precision, recall, len(true_pairs), len(pred_pairs), correct
