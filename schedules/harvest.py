@@ -39,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=3600, help="hard limit per crawl in seconds (default 3600)")
     p.add_argument("--stop-grace", type=float, default=30,
                    help="on SIGTERM/SIGINT, seconds running crawls get to finish before they are killed")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a Scrapy setting passed to every crawl (repeatable)")
     p.add_argument("--log-dir", type=Path, help="write each crawl's output to DIR/<source>-<time>.log")
     return p
 
@@ -58,5 +60,6 @@ def main(argv: list[str], install_signals) -> int:
         return 2
     runner = CrawlRunner(log_dir=opts.log_dir)
     install_signals(lambda: runner.stop(grace=opts.stop_grace))
-    outcomes = run_many(runner, sources, opts.parallel, opts.timeout)
+    args = tuple(part for setting in opts.set for part in ("-s", setting))
+    outcomes = run_many(runner, sources, opts.parallel, opts.timeout, args)
     return 0 if all(o.ok for o in outcomes) else 1

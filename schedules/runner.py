@@ -40,14 +40,13 @@ def crawl_command(source: str, args: tuple[str, ...] = (), template: str | None 
     return [part.replace("{source}", source) for part in base] + list(args)
 
 
-def session_members(sid: int) -> list[int]:
-    """Pids of live processes in session `sid` (Linux /proc); browser children that left the
-    process group are still found here. Without /proc, only the group is known."""
-    pids = []
+def _process_table() -> dict[int, tuple[int, int, int]]:
+    """pid -> (ppid, session id, start time) of every live process (Linux /proc; {} without it)."""
+    table = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return [sid]
+        return table
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -56,25 +55,61 @@ def session_members(sid: int) -> list[int]:
                 fields = fh.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        # after "pid (comm)": state ppid pgrp session ...
-        if fields[0] != b"Z" and int(fields[3]) == sid:
-            pids.append(int(entry))
-    return pids
+        # after "pid (comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+        # stime cutime cstime priority nice num_threads itrealvalue starttime
+        if fields[0] != b"Z":
+            table[int(entry)] = (int(fields[1]), int(fields[3]), int(fields[19]))
+    return table
 
 
-def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
-    """Send `sig` to the process group `sid` and to every other process left in session `sid`."""
+def crawl_processes(leader: int) -> dict[int, int]:
+    """Live processes of the crawl started as `leader` (a session leader), as pid -> start time:
+    its session, and every descendant of the leader or of a session member. Chromium puts itself
+    in a session of its own, but it stays a child of the Playwright driver."""
+    table = _process_table()
+    found = {pid for pid, (_, sid, _) in table.items() if sid == leader}
+    if leader in table:
+        found.add(leader)
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    todo = list(found)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return {pid: table[pid][2] for pid in found}
+
+
+def session_members(sid: int) -> list[int]:
+    """Pids of the live processes that belong to the crawl started as `sid` (see crawl_processes)."""
+    return sorted(crawl_processes(sid))
+
+
+def kill_crawl(leader: int, known: dict[int, int] | None = None) -> int:
+    """SIGKILL the crawl's process group, its session and their descendants, and the processes in
+    `known` (an earlier crawl_processes() snapshot, taken while the process tree was whole) that are
+    still the same processes. Returns how many were signalled."""
     try:
-        os.killpg(sid, sig)
+        os.killpg(leader, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    members = session_members(sid)
-    for pid in members:
-        try:
-            os.kill(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-    return len(members)
+    killed: set[int] = set()
+    for _ in range(2):  # a second pass for anything started while the first one ran
+        targets = crawl_processes(leader)
+        if known:
+            table = _process_table()
+            targets.update({pid: start for pid, start in known.items() if table.get(pid, (0, 0, -1))[2] == start})
+        for pid in targets:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not targets:
+            break
+    return len(killed)
 
 
 class CrawlRunner:
@@ -137,7 +172,7 @@ class CrawlRunner:
             log.error("crawl %s hit its timeout of %ss: stopping it (pid %d)", source, f"{timeout:g}", proc.pid)
             self._terminate(proc)
         finally:
-            leftovers = kill_session(proc.pid) if proc.returncode is not None else 0
+            leftovers = kill_crawl(proc.pid) if proc.returncode is not None else 0
             if leftovers:
                 log.warning("crawl %s left %d process(es) behind: killed", source, leftovers)
             with self._lock:
@@ -152,8 +187,9 @@ class CrawlRunner:
 
     def _terminate(self, proc: subprocess.Popen, grace: float | None = None) -> None:
         """SIGTERM the crawl (Scrapy then closes the spider and writes its run record), SIGKILL its
-        whole session after `grace` seconds, and reap it."""
+        processes after `grace` seconds, and reap it."""
         grace = self.term_grace if grace is None else grace
+        known = crawl_processes(proc.pid)  # while the tree is whole: the browser is still a child
         try:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=grace)
@@ -162,7 +198,7 @@ class CrawlRunner:
                         f"{grace:g}")
         except ProcessLookupError:
             pass
-        kill_session(proc.pid)
+        kill_crawl(proc.pid, known)
         proc.wait()
 
     def _live(self) -> list[subprocess.Popen]:
@@ -186,7 +222,7 @@ class CrawlRunner:
     def _kill_all(self, grace: float) -> None:
         for proc in self._live():
             log.warning("crawl pid %d did not finish within %ss of the stop: killing it", proc.pid, f"{grace:g}")
-            kill_session(proc.pid)
+            kill_crawl(proc.pid, crawl_processes(proc.pid))
 
     def shutdown(self, grace: float) -> None:
         """stop(), wait up to `grace` seconds for running crawls, kill what is left, wait for the reaping."""
