@@ -40,6 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # A listing page follows at most this many article links (a page with 100,000 links is cut, and counted).
 NEWSBOT_MAX_LINKS_PER_PAGE = 2000
+# An "article" page with more links than this is a link farm or a sitemap-like page: skipped, not extracted.
+NEWSBOT_MAX_LINKS_PER_ARTICLE = 5000
 
 # JavaScript rendering (sources with render = "js", or -a render=js): only those crawls register
 # scrapy-playwright's download handlers (the spider sets DOWNLOAD_HANDLERS), and only their article

@@ -44,6 +44,10 @@ def _looks_binary(body: bytes) -> bool:
     return head.startswith(_BINARY_MAGIC) or b"\x00" in head
 
 
+def _count_links(body: bytes) -> int:
+    return body.count(b"<a ") + body.count(b"<A ")
+
+
 class ResumableJob:
     """Crash-safe use of Scrapy's JOBDIR. Scrapy saves its request queue and seen-set for a *graceful*
     stop; after kill -9 the queue's index is never written while the seen-set already lists every
@@ -250,6 +254,8 @@ class NewsSpider(scrapy.Spider):
         if feed.bozo and not feed.entries:
             self._skip(response, "malformed_feed", str(feed.get("bozo_exception", "")))
             return
+        if feed.bozo:  # feedparser's lenient parser recovered entries from a broken feed: use them, count it
+            self.crawler.stats.inc_value("newsbot/recovered/malformed_feed")
         for entry in feed.entries:
             link = entry.get("link")
             if not link:
@@ -285,13 +291,16 @@ class NewsSpider(scrapy.Spider):
             return
         found = 0
         limit = self.settings.getint("NEWSBOT_MAX_LINKS_PER_PAGE", 2000)
-        for href in response.css("a::attr(href)").getall():
+        hrefs = response.xpath("//a/@href").getall()
+        if limit and len(hrefs) > 10 * limit:  # a page with 100,000 links: look at the first ones only
+            hrefs = hrefs[: 10 * limit]
+        for href in hrefs:
             url = response.urljoin(href.strip())
             if not self.config.matches_host(url) or not self._looks_like_article(url):
                 continue
             found += 1
             if limit and found > limit:
-                self._skip(response, "links_over_limit", f"following the first {limit} article links")
+                self._skip(response, "links_over_limit", f"followed the first {limit} article links")
                 break
             yield from self._article_request(url)
         if not found:
@@ -325,6 +334,10 @@ class NewsSpider(scrapy.Spider):
             return
         if _looks_binary(response.body):
             self._skip(response, "binary_body", content_type or "")
+            return
+        max_links = self.settings.getint("NEWSBOT_MAX_LINKS_PER_ARTICLE", 5000)
+        if max_links and _count_links(response.body) > max_links:  # a link farm, not an article
+            self._skip(response, "too_many_links", f"more than {max_links} links")
             return
         maxsize = self.settings.getint("DOWNLOAD_MAXSIZE")
         if maxsize and len(response.body) > maxsize:  # a rendered page is not cut by the HTTP download handler
