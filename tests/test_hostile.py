@@ -35,7 +35,8 @@ def hostile_routes(site, release: threading.Event) -> dict:
         seen["503"].append(time.monotonic())
         if len(seen["503"]) == 1:
             return 503, {**html, "Retry-After": "1"}, b"<html><body>bakimdayiz</body></html>"
-        return 200, {"Content-Type": "text/html; charset=utf-8"}, article.replace(b"dalg\xc4\xb1\xc3\xa7lar", b"503 sonras\xc4\xb1")
+        retried = article.replace("dalgıçlar".encode(), "503 sonrası".encode())
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, retried
 
     def hang(handler):
         release.wait(60)
