@@ -39,7 +39,8 @@ def install_signals(on_stop: Callable[[], None]) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m schedules", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m schedules", epilog="python -m schedules harvest --help: the harvest",
+                                description="Run the crawl scheduler (APScheduler) from a schedule file.")
     p.add_argument("--file", type=Path, default=DEFAULT_FILE, help="schedule file (default schedules/schedule.toml)")
     p.add_argument("--check", action="store_true", help="validate the file, print each job's next run, exit")
     p.add_argument("--stop-grace", type=float, default=30,
