@@ -215,8 +215,54 @@ def open_client(config: StoreConfig | str | Path | None = None, **client_kwargs)
             raise StoreError(f"cannot use MongoDB {mask_uri(config.uri)}: {mask(exc)}") from None
     import litemongo
 
-    config.embedded_dir.mkdir(parents=True, exist_ok=True)
-    return litemongo.connect(str(config.embedded_dir.resolve()))
+    (config.embedded_dir / config.db_name).mkdir(parents=True, exist_ok=True)
+    # Clients that create the store's files at the same moment can collide (litemongo creates them
+    # without locking): open and create the collections one client at a time, across processes too.
+    with _EMBEDDED_OPEN, open(config.embedded_dir / ".open.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        client = litemongo.connect(str(config.embedded_dir.resolve()))
+        try:
+            for name in (ARTICLES, RUNS):
+                client[config.db_name][name].find_one({}, {"_id": 1})
+        except Exception:
+            client.close()
+            raise
+    return client
+
+
+_EMBEDDED_OPEN = threading.Lock()
+_FROM_ENV = object()
+
+
+class Store:
+    """A client with its database and the two collections: `with open_store() as store: store.articles…`.
+    Use it only in the thread that opened it."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.config = config
+        self.client = open_client(config)
+        self.db = self.client[config.db_name]
+        self.articles = self.db[ARTICLES]
+        self.runs = self.db[RUNS]
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(data_dir: str | Path | None = None, uri: Any = _FROM_ENV, db_name: str | None = None) -> Store:
+    """Open the store: the environment's server (default), the given `uri`, or with uri=None the
+    embedded store under `data_dir`."""
+    config = StoreConfig.resolve(data_dir, db_name)
+    if uri is not _FROM_ENV:
+        config = StoreConfig(uri or None, db_name or (_uri_db(uri) if uri else None) or config.db_name,
+                             config.data_dir, config.timeout_ms)
+    return Store(config)
 
 
 def _uri_options(uri: str) -> dict:
