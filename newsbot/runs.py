@@ -19,7 +19,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from newsbot.store import RUNS, ClientThread, Spool, StoreConfig, mask, sanitize, utcnow
+from newsbot.store import RUNS, ClientThread, Spool, StoreConfig, sanitize, short_error, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class CrawlRuns:
         try:
             self.config.check()
         except Exception as exc:
-            logger.error("crawl run not recorded: %s", mask(exc))
+            logger.error("crawl run not recorded: %s", short_error(exc))
             return
         self.thread = ClientThread(self.config, name="newsbot-runs")
         self.thread.start()
@@ -137,7 +137,7 @@ class CrawlRuns:
     def _opened_done(self, future) -> None:
         if future.exception() is not None:
             logger.warning("crawl run %s: start not recorded (%s); it is written at the end",
-                           self.run_id, mask(future.exception()))
+                           self.run_id, short_error(future.exception()))
 
     async def spider_closed(self, spider, reason) -> None:
         if self.thread is None or self.started_at is None:
@@ -159,7 +159,7 @@ class CrawlRuns:
             except Exception as exc:
                 Spool.for_config(self.config).append([(RUNS, {"_id": self.run_id}, update)])
                 logger.warning("crawl run %s could not be written (%s); spooled for replay",
-                               self.run_id, mask(exc))
+                               self.run_id, short_error(exc))
 
         from twisted.internet import threads
 

@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from newsbot.demo.server import DEMO_SITE
-from newsbot.store import ARTICLES, RUNS
-from tests.plugin_mongo import RUNS_EXTENSIONS, popen_crawl, wait_for
+from newsbot.store import ARTICLES, RUNS, Spool
+from tests.plugin_mongo import RUNS_EXTENSIONS, free_port, popen_crawl, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -115,3 +115,17 @@ def test_run_is_recorded_as_running_from_the_start_and_a_killed_crawl_stays_runn
         after = list(db[RUNS].find())
     assert len(after) == 1
     assert after[0]["status"] == "running" and "finished_at" not in after[0]
+
+
+def test_crawl_with_the_server_unreachable_goes_on_spools_and_never_shows_the_password(demo_site, crawl, tmp_path):
+    uri = f"mongodb://bob:s3cr3tpw@127.0.0.1:{free_port()}/haberler"
+    settings = {"EXTENSIONS": RUNS_EXTENSIONS, "NEWSBOT_MONGO_TIMEOUT_MS": 300, "NEWSBOT_STORE_RETRIES": 1,
+                "NEWSBOT_STORE_BACKOFF_SECONDS": 0.1}
+    result = crawl("news", "-a", f"url={demo_site.url('/rss.xml')}", "-a", "source=yerel",
+                   env={"NEWSBOT_MONGO_URI": uri}, settings=settings)
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(result.items) == 3 and result.stats["item_scraped_count"] == 3
+    assert result.stats["newsbot/store/spooled"] == 3
+    assert "s3cr3tpw" not in result.log and "mongodb://bob:***@127.0.0.1" in result.log
+    # the database name came from the URI's path; the run record is spooled with the articles
+    assert len(Spool(tmp_path / "data" / "spool" / "haberler.jsonl")) == 4
