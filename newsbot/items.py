@@ -27,3 +27,4 @@ class Article:
     language: str | None = None
     fetched_at: str = ""
     content_hash: str = ""
+    story_id: str | None = None

@@ -70,18 +70,46 @@ LOG_LEVEL = "INFO"
 # Item pipelines, in order: clean first, store last.
 ITEM_PIPELINES = {
     "pipelines.strip_chrome.StripChromePipeline": 100,
+    "pipelines.coverage.CoveragePipeline": 150,  # before validation: counts items validation will drop
     "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }
+
+# Chrome stripping: extra phrase files (TOML like newsbot/data/chrome.toml, or .txt) on top of the bundled one.
+NEWSBOT_CHROME_FILES = []
+
+# Dedupe and incremental crawling (newsbot/urls.py, newsbot/incremental.py, pipelines/dedupe.py, newsbot/stories.py)
+REQUEST_FINGERPRINTER_CLASS = "newsbot.urls.CanonicalRequestFingerprinter"
+SPIDER_MIDDLEWARES = {"newsbot.incremental.IncrementalMiddleware": 100}
+NEWSBOT_INCREMENTAL = True
+NEWSBOT_SEEN_WINDOW_DAYS = 30  # a stored URL last seen within this many days is not fetched again (0: off)
+NEWSBOT_INCREMENTAL_BATCH = 200  # article URLs per store look-up
+NEWSBOT_STORY_NUM_PERM = 128
+NEWSBOT_STORY_SHINGLE_SIZE = 4
+NEWSBOT_STORY_LSH_THRESHOLD = 0.3  # candidate level; bands x rows derived from it (42 x 3)
+NEWSBOT_STORY_THRESHOLD = 0.5  # estimated Jaccard to be the same story
+NEWSBOT_STORY_CONTAINMENT = 0.7  # or: share of the shorter text found in the longer
+NEWSBOT_STORY_MIN_SHINGLES = 10
+NEWSBOT_STORY_WINDOW_HOURS = 36
+NEWSBOT_STORY_SIGNATURE_DAYS = 7
 
 # Storage: MongoDB when NEWSBOT_MONGO_URI (or MONGO_URI) is set, else the embedded store here.
 NEWSBOT_DATA_DIR = "data"
 NEWSBOT_MONGO_DB = "newsbot"
 NEWSBOT_STORE_BATCH_SIZE = 100
-NEWSBOT_STORE_FLUSH_SECONDS = 5.0
+# A steady crawl storing r items/s makes one round trip per max(100, r × this) items.
+NEWSBOT_STORE_FLUSH_SECONDS = 30.0
+NEWSBOT_MONGO_TIMEOUT_MS = 3000  # server selection/connect timeout: an outage never stalls a crawl
+NEWSBOT_STORE_RETRIES = 3  # attempts after the first, before a batch is spooled
+NEWSBOT_STORE_BACKOFF_SECONDS = 1.0  # 1 s, 2 s, 4 s …
+NEWSBOT_STORE_COOLDOWN_SECONDS = 30.0  # after a spool, batches go straight to the spool for this long
+NEWSBOT_RUNS_ENABLED = True
 
 EXTENSIONS = {
     "newsbot.stats_file.StatsFile": 500,
+    "newsbot.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
+    "newsbot.health.RunHealth": 610,  # run health verdict in the run record; alerts (thresholds: newsbot/health.py)
 }
 # Set (e.g. with -s NEWSBOT_STATS_FILE=stats.json) to get the final stats as a JSON file.
 NEWSBOT_STATS_FILE = None

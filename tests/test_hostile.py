@@ -122,7 +122,7 @@ def test_hostile_site_crawl_survives_and_counts_every_bad_page(hostile_site, cra
         assert item["title"] == title, (name, item["title"])
         assert "\ufffd" not in item["text"] and "Ã" not in item["text"] and "Ý" not in item["text"], name
         assert TURKISH & set(item["text"]), name
-    # Header says UTF-8, bytes (and the meta tag) are windows-1254: handled, but see the xfail below.
+    # Header says UTF-8, bytes (and the meta tag) are windows-1254: the meta tag wins (see also below).
     assert by_url["yalanci-baslik-1254-2004.html"]["text"]
     assert "ÇİFTÇİLERİN ŞİKÂYETLERİNİ" in by_url["cp1254-meta-2001.html"]["text"]
     assert "ığdır çiftçileri" in by_url["iso88599-meta-2002.html"]["text"]
@@ -177,8 +177,6 @@ def test_hostile_site_crawl_survives_and_counts_every_bad_page(hostile_site, cra
     assert sorted(d["canonical_url"] for d in docs) == sorted(i["canonical_url"] for i in result.items)
 
 
-@pytest.mark.xfail(strict=True, reason="newsbot/extract/charset.py trusts a UTF-8 header even when the bytes are "
-                   "not UTF-8; the page's meta tag (windows-1254) should win then")
 def test_utf8_header_over_windows_1254_bytes_decodes_turkish():
     from newsbot.extract import extract_article
 

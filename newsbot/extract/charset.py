@@ -25,6 +25,17 @@ def _is_utf8_with_multibyte(body: bytes) -> bool:
     return any(ord(ch) > 127 for ch in text)
 
 
+def _mostly_utf8(body: bytes) -> bool:
+    """True when the bytes are UTF-8 but for a few stray bytes: undecodable bytes are rare among the
+    non-ASCII characters. Legacy Turkish text decoded as UTF-8 is almost all undecodable bytes."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if not bad:
+        return True
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return bad * 5 < non_ascii
+
+
 def _canonical(name: str | None) -> str | None:
     if not name:
         return None
@@ -42,11 +53,15 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     (e.g. the 2016 DHA page declares windows-1254 but was saved as UTF-8)."""
     if body.startswith(codecs.BOM_UTF8):
         return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    declared = _canonical(http_content_type_encoding(content_type or "")) or _canonical(
-        html_body_declared_encoding(body)
-    )
+    from_header = _canonical(http_content_type_encoding(content_type or ""))
+    from_meta = _canonical(html_body_declared_encoding(body))
+    declared = from_header or from_meta
     if declared and declared.replace("_", "-") not in _UTF8 and _is_utf8_with_multibyte(body):
         return body.decode("utf-8")
+    if declared and declared.replace("_", "-") in _UTF8 and not _mostly_utf8(body):
+        # A header that says UTF-8 over legacy bytes lies; the page's own meta tag (else Turkish cp1254) wins.
+        fallback = from_meta if from_meta and from_meta.replace("_", "-") not in _UTF8 else "cp1254"
+        return body.decode(fallback, errors="replace")
     header = f"text/html; charset={declared}" if declared else (content_type or None)
     _, text = html_to_unicode(header, body)
     return text
