@@ -31,11 +31,10 @@ def main(argv: list[str]) -> int:
     if proc.returncode != 0:
         print(f"demo: the crawl failed with exit code {proc.returncode}", file=sys.stderr)
         return 1
-    store = open_store(data_dir=str(data_dir), uri=None)
-    try:
+    with open_store(data_dir=str(data_dir), uri=None) as store:
         docs = list(store.articles.find({"source": "demo"}).sort("published_at", -1))
-    finally:
-        store.close()
+        runs = list(store.runs.find({"source": "demo"}))
+        stories = store.db["stories"].count_documents({})
     print(f"\n{len(docs)} articles landed in the embedded store at {data_dir}:\n")
     for doc in docs:
         print(f"# {doc['title']}")
@@ -45,4 +44,9 @@ def main(argv: list[str]) -> int:
         for para in doc.get("body", []):
             print(f"  | {para[:110]}{'…' if len(para) > 110 else ''}")
         print()
+    for run in runs:
+        health = (run.get("health") or {}).get("verdict", "-")
+        print(f"crawl run {run['_id']}: {run.get('status')}, {run.get('items', {}).get('scraped', 0)} items, "
+              f"{run.get('errors', {}).get('total', 0)} errors, {run.get('duration', 0):.1f} s, health {health}")
+    print(f"{stories} stories in the stories collection")
     return 0
