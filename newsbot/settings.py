@@ -113,3 +113,19 @@ EXTENSIONS = {
 }
 # Set (e.g. with -s NEWSBOT_STATS_FILE=stats.json) to get the final stats as a JSON file.
 NEWSBOT_STATS_FILE = None
+
+# Distributed crawling (newsbot/distributed.py, scrapy-redis): with REDIS_URL in the environment the request
+# queue and the seen-set live in Redis, shared by every worker process on every machine; the store stays one.
+# Without REDIS_URL nothing below changes how a crawl runs.
+REDIS_URL = os.environ.get("REDIS_URL") or None
+NEWSBOT_REDIS_PREFIX = os.environ.get("NEWSBOT_REDIS_PREFIX") or "newsbot"  # keys: <prefix>:<source>:…
+NEWSBOT_REDIS_ROLE = os.environ.get("NEWSBOT_REDIS_ROLE") or "crawl"  # crawl | seed | worker
+NEWSBOT_REDIS_IDLE_CLOSE_SECONDS = 30.0  # a worker closes once no worker was busy and the queue was empty this long
+NEWSBOT_REDIS_KEEP_ALIVE = False  # never close when idle (a long-running worker the scheduler feeds)
+NEWSBOT_REDIS_SEEN_BUCKET_SECONDS = 3600  # the seen-set is one Redis set per hour…
+NEWSBOT_REDIS_SEEN_BUCKETS = 24  # …checked over the last 24: a URL is remembered 23-24 h, then forgotten
+if REDIS_URL:
+    SCHEDULER = "newsbot.distributed.RedisScheduler"
+    DUPEFILTER_CLASS = "newsbot.distributed.BoundedRedisDupeFilter"
+    SCHEDULER_QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"
+    SCHEDULER_PERSIST = True  # one worker closing never clears the shared queue or seen-set

@@ -46,15 +46,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--stop-grace", type=float, default=30,
                    help="on SIGTERM/SIGINT, seconds running crawls get to finish before they are killed (30)")
     p.add_argument("--log-dir", type=Path, help="write each crawl's output to DIR/<source>-<time>.log")
+    p.add_argument("--feed", action="store_true",
+                   help="feed the shared Redis queue (REDIS_URL) at each job's time instead of crawling here: "
+                        "each crawl only pushes the source's start points; workers on any machine fetch them")
     return p
 
 
 def serve(opts: argparse.Namespace) -> int:
+    from schedules.harvest import feed_args
     from schedules.runner import CrawlRunner
     from schedules.scheduler import build_scheduler
 
     try:
         schedule = load_schedule(opts.file)
+        extra = feed_args(opts.feed) if not opts.check else ()
     except ScheduleError as exc:
         print(f"schedules: {exc}", file=sys.stderr)
         return 2
@@ -65,14 +70,15 @@ def serve(opts: argparse.Namespace) -> int:
             print(f"{job.name:<18} {job.cron:<16} {job.timezone:<16} next {nxt:%Y-%m-%d %H:%M %Z}  {what}")
         return 0
     runner = CrawlRunner(log_dir=opts.log_dir)
-    scheduler = build_scheduler(schedule, runner)
+    scheduler = build_scheduler(schedule, runner, extra)
 
     def stop() -> None:
         runner.stop()
         scheduler.shutdown(wait=False)
 
     install_signals(stop)
-    log.info("scheduler started from %s: %d job(s)", schedule.path, len(schedule.jobs))
+    log.info("scheduler started from %s: %d job(s)%s", schedule.path, len(schedule.jobs),
+             " feeding the shared Redis queue (crawls only push start points)" if extra else "")
     scheduler.start()  # blocks until stop()
     runner.shutdown(opts.stop_grace)
     log.info("scheduler stopped")

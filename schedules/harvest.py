@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +17,19 @@ from schedules.config import GENERIC_SPIDER, ScheduleError, check_sources, crawl
 from schedules.runner import CrawlOutcome, CrawlRunner
 
 log = logging.getLogger("schedules")
+
+# Feed mode (REDIS_URL set, newsbot/distributed.py): a crawl only pushes the source's start points into the
+# shared Redis queue and exits; long-running workers on any machine fetch them and everything they lead to.
+FEED_ARGS = ("-s", "NEWSBOT_REDIS_ROLE=seed")
+
+
+def feed_args(feed: bool) -> tuple[str, ...]:
+    """The extra `scrapy crawl` arguments of feed mode; ScheduleError when REDIS_URL is not set."""
+    if not feed:
+        return ()
+    if not os.environ.get("REDIS_URL"):
+        raise ScheduleError("--feed needs REDIS_URL (the Redis the workers share) in the environment")
+    return FEED_ARGS
 
 
 def run_many(runner: CrawlRunner, sources: list[str] | tuple[str, ...], parallel: int, timeout: float,
@@ -42,6 +56,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a Scrapy setting passed to every crawl (repeatable)")
     p.add_argument("--log-dir", type=Path, help="write each crawl's output to DIR/<source>-<time>.log")
+    p.add_argument("--feed", action="store_true",
+                   help="feed the shared Redis queue (REDIS_URL) with each source's start points instead of "
+                        "crawling here; workers elsewhere fetch them")
     return p
 
 
@@ -55,11 +72,12 @@ def main(argv: list[str], install_signals) -> int:
         sources = check_sources(opts.sources, known) if opts.sources else sorted(known - {GENERIC_SPIDER})
         if GENERIC_SPIDER in sources:
             raise ScheduleError(f"'{GENERIC_SPIDER}' needs a URL: run it with scrapy crawl news -a url=…")
+        extra = feed_args(opts.feed)
     except ScheduleError as exc:
         print(f"harvest: {exc}", file=sys.stderr)
         return 2
     runner = CrawlRunner(log_dir=opts.log_dir)
     install_signals(lambda: runner.stop(grace=opts.stop_grace))
-    args = tuple(part for setting in opts.set for part in ("-s", setting))
+    args = tuple(part for setting in opts.set for part in ("-s", setting)) + extra
     outcomes = run_many(runner, sources, opts.parallel, opts.timeout, args)
     return 0 if all(o.ok for o in outcomes) else 1

@@ -140,6 +140,10 @@ class NewsSpider(scrapy.Spider):
             handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": PLAYWRIGHT_HANDLER,
                         "https": PLAYWRIGHT_HANDLER}
             settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+        if settings.get("SCHEDULER") == "newsbot.distributed.RedisScheduler":
+            from newsbot.distributed import configure_spider
+
+            configure_spider(settings)
         jobdir = settings.get("JOBDIR") or settings.get("NEWSBOT_JOBDIR")
         if not jobdir and settings.getbool("NEWSBOT_RESUMABLE"):
             jobdir = str(Path(settings.get("NEWSBOT_DATA_DIR") or "data") / "jobs" / self.config.name)
@@ -202,6 +206,9 @@ class NewsSpider(scrapy.Spider):
         if self.job is not None and self.job.resumed:
             self.crawler.stats.set_value("newsbot/job/resumed", self.job.resumed)
             self.crawler.stats.set_value("newsbot/job/already_stored", len(self._stored_urls))
+        claim = getattr(self.crawler.engine.scheduler, "claim_start", None)  # Redis mode: one seeder per round
+        if claim is not None and not claim():
+            return
         for point in self.config.start:
             yield self._start_request(point)
 
