@@ -94,10 +94,13 @@ class BoundedRedisDupeFilter(BaseDupeFilter):
     Redis holds at most buckets × (fingerprints per bucket). The trade-off: a URL last requested longer
     ago than the window — (buckets − 1) × bucket to buckets × bucket seconds — may be requested again;
     with incremental crawling on (NEWSBOT_INCREMENTAL) an article already in the store is still skipped
-    before it reaches the queue, so a longer window buys little.
+    before it reaches the queue, so a longer window buys little. The other side: a page that failed
+    (HTTP error, dropped by validation) is not tried again by a later round until the window has passed.
+    A re-fetch the incremental middleware asks for (the feed's lastmod is newer than the stored copy) is
+    keyed by fingerprint and lastmod: one fetch per announced revision, across workers.
     """
 
-    def __init__(self, server, prefix: str, fingerprinter, bucket_seconds: int = 3600, buckets: int = 24,
+    def __init__(self, server, prefix: str, fingerprinter, bucket_seconds: int = 3600, buckets: int = 6,
                  stats=None, debug: bool = False) -> None:
         if bucket_seconds < 1 or buckets < 1:
             raise ValueError("NEWSBOT_REDIS_SEEN_BUCKET_SECONDS and NEWSBOT_REDIS_SEEN_BUCKETS must be >= 1")
@@ -119,13 +122,17 @@ class BoundedRedisDupeFilter(BaseDupeFilter):
             f"{key_base(settings, spider)}:seen:",
             spider.crawler.request_fingerprinter,
             bucket_seconds=settings.getint("NEWSBOT_REDIS_SEEN_BUCKET_SECONDS", 3600),
-            buckets=settings.getint("NEWSBOT_REDIS_SEEN_BUCKETS", 24),
+            buckets=settings.getint("NEWSBOT_REDIS_SEEN_BUCKETS", 6),
             stats=spider.crawler.stats,
             debug=settings.getbool("DUPEFILTER_DEBUG"),
         )
 
     def fingerprint(self, request) -> str:
-        return self.fingerprinter.fingerprint(request).hex()
+        fp = self.fingerprinter.fingerprint(request).hex()
+        if request.meta.get("newsbot_refetch"):
+            # the feed says a stored article changed (newsbot/incremental.py): one fetch per announced revision
+            fp += "@" + str(request.meta.get("newsbot_lastmod") or "")
+        return fp
 
     def request_seen(self, request) -> bool:
         return bool(self._script(args=[self.prefix, self.bucket_seconds, self.buckets, self.fingerprint(request)]))
@@ -219,8 +226,8 @@ class RedisScheduler(_ScrapyRedisScheduler):
             self.stats.set_value("newsbot/redis/queue_left", len(self.queue))
 
     # -- rounds ------------------------------------------------------------------------------
-    def _ttl(self) -> int:
-        return max(1, round(self.idle_close))
+    def _ttl(self) -> int:  # at least two ticks: a busy worker's refresh never lapses between ticks
+        return max(2, round(self.idle_close))
 
     def claim_start(self) -> bool:
         """Called by the spider before it yields its start points: may this process seed the round?"""

@@ -123,7 +123,7 @@ NEWSBOT_REDIS_ROLE = os.environ.get("NEWSBOT_REDIS_ROLE") or "crawl"  # crawl | 
 NEWSBOT_REDIS_IDLE_CLOSE_SECONDS = 30.0  # a worker closes once no worker was busy and the queue was empty this long
 NEWSBOT_REDIS_KEEP_ALIVE = False  # never close when idle (a long-running worker the scheduler feeds)
 NEWSBOT_REDIS_SEEN_BUCKET_SECONDS = 3600  # the seen-set is one Redis set per hour…
-NEWSBOT_REDIS_SEEN_BUCKETS = 24  # …checked over the last 24: a URL is remembered 23-24 h, then forgotten
+NEWSBOT_REDIS_SEEN_BUCKETS = 6  # …checked over the last 6: a URL is remembered 5-6 h, then may be requested again
 if REDIS_URL:
     SCHEDULER = "newsbot.distributed.RedisScheduler"
     DUPEFILTER_CLASS = "newsbot.distributed.BoundedRedisDupeFilter"

@@ -61,8 +61,12 @@ def test_bounded_seen_set_uses_canonical_fingerprints_forgets_after_its_window_a
     # the same article without tracking parameters (newsbot's canonical fingerprint): seen
     assert seen.request_seen(Request("https://example.com/haber/bir-iki-uc-4"))
     assert not seen.request_seen(Request("https://example.com/haber/baska-bir-haber-5"))
+    # a re-fetch of a changed article (incremental middleware) passes once per announced revision
+    changed = {"newsbot_refetch": True, "newsbot_lastmod": "2026-11-01T10:00:00+03:00"}
+    assert not seen.request_seen(Request("https://example.com/haber/bir-iki-uc-4", meta=changed))
+    assert seen.request_seen(Request("https://example.com/haber/bir-iki-uc-4", meta=changed))
     keys = seen.keys()
-    assert keys and seen.size() == 2
+    assert keys and seen.size() == 3
     for key in keys:
         assert 0 < client.ttl(key) <= 3  # every bucket key expires: one bucket after it leaves the window
     # a window of 2 one-second buckets: after 2 s the URL is forgotten and may be requested again
