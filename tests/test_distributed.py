@@ -11,6 +11,7 @@ import uuid
 
 from scrapy import Request
 
+from newsbot import settings as project_settings
 from newsbot.distributed import BoundedRedisDupeFilter
 from newsbot.sources import load_sources
 from newsbot.store import ARTICLES
@@ -18,6 +19,7 @@ from newsbot.urls import CanonicalRequestFingerprinter
 from tests.plugin_mongo import StoreBackend, popen_crawl, wait_for
 from tests.plugin_sites import ROOT
 
+PIPELINES_NO_STORIES = json.dumps({k: v for k, v in project_settings.ITEM_PIPELINES.items() if "dedupe" not in k})
 N = 500
 DELAY = 0.12  # seconds per article page: the crawl lasts long enough for a third worker to join
 
@@ -88,7 +90,10 @@ def test_workers_share_one_queue_each_page_fetched_once_third_worker_joins(site_
     store = StoreBackend("ferretdb", mongo_server.uri, f"t_{uuid.uuid4().hex[:12]}", tmp_path / "data")
     env = {**store.env, **redis_url.env}
     args = ("news", "-a", f"url={site.url('/rss.xml')}", "-a", "source=dagitik")
-    settings = {"NEWSBOT_REDIS_IDLE_CLOSE_SECONDS": 2, "NEWSBOT_STORE_FLUSH_SECONDS": 1, "LOG_LEVEL": "INFO"}
+    # Story clustering (the dedupe pipeline) is left out: with it on, FerretDB's SQLite backend was once seen
+    # stalling every client's writes past the 30 s socket timeout under three writing processes (a test-server
+    # limit, not newsbot's); without it the store gets only article upserts and run records.
+    settings = {"NEWSBOT_REDIS_IDLE_CLOSE_SECONDS": 2, "LOG_LEVEL": "INFO", "ITEM_PIPELINES": PIPELINES_NO_STORIES}
     stats_files = [tmp_path / f"worker-{i}.stats.json" for i in range(3)]
     procs = []
     try:
