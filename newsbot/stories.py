@@ -199,11 +199,12 @@ class StoryClusterer:
         return ok, jac
 
     def assign(self, key: str, lead: str, body: Sequence[str], published_at=None, now: datetime | None = None,
-               site: str = "", url: str = "") -> Assignment:
-        """Cluster one article (`key` is its canonical URL) and record its signature."""
+               site: str = "", url: str = "", signature: Signature | None = None) -> Assignment:
+        """Cluster one article (`key` is its canonical URL) and record its signature (`signature`: the one
+        `self.signer` gives for lead and body, when the caller computed it already)."""
         now = to_utc_naive(now) or datetime.now(timezone.utc).replace(tzinfo=None)
         published = to_utc_naive(published_at) or now
-        sig = self.signer.sign(story_text(lead, body))
+        sig = signature if signature is not None else self.signer.sign(story_text(lead, body))
         known = self.index.get(key)
         best: tuple[float, dict] | None = None
         candidates = 0

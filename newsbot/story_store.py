@@ -125,3 +125,118 @@ def record_story(db, story_id: str, *, site: str, url: str, title: str = "", age
                        {"$push": {"outlets": outlet}, "$inc": {"outlet_count": 1}})
     if agency:
         stories.update_one({"_id": story_id, "agency": {"$in": [None, ""]}}, {"$set": {"agency": agency}})
+
+
+# -- batches (the dedupe pipeline's group commit: a few round trips per batch, not per article) ------
+def record_revisions(db, items: Iterable[tuple[str, str, datetime]]) -> dict[str, dict]:
+    """`record_revision` for many (canonical_url, content_hash, now) at once: one `$in` query for the
+    stored articles, then one update per article whose words changed. Returns {canonical_url: fields}."""
+    items = list(items)
+    if not items:
+        return {}
+    stored = stored_articles(db, [key for key, _, _ in items])
+    out: dict[str, dict] = {}
+    for key, content_hash, now in items:
+        doc = stored.get(key)
+        if not doc or not doc.get("content_hash") or doc["content_hash"] == content_hash:
+            continue
+        fields = {
+            "revision": int(doc.get("revision") or 1) + 1,
+            "previous_content_hash": doc["content_hash"],
+            "revised_at": now or utcnow_naive(),
+        }
+        db[ARTICLES].update_one({"canonical_url": key, "content_hash": doc["content_hash"]}, {"$set": fields})
+        out[key] = fields
+    return out
+
+
+BAND_CHUNK = 420  # band keys per candidates query (10 articles' worth)
+
+
+class BatchIndex:
+    """newsbot.stories.SignatureIndex for one batch of articles: the signatures the batch can need are
+    read with two queries up front (the batch's own canonical URLs, and every signature sharing a band
+    key with any article of the batch), signatures added during the batch are kept in memory and seen
+    by the batch's later articles, and `flush()` writes them with one bulk write. The answers are those
+    StoreIndex would give article by article (the store does not change under the batch but for this
+    process's own writes)."""
+
+    def __init__(self, db, keys: list[str], bands: Iterable[str], not_before: datetime) -> None:
+        self.collection = db[SIGNATURES]
+        keys = list(dict.fromkeys(keys))
+        bands = list(dict.fromkeys(bands))
+        self.known = {d["_id"]: d for d in self.collection.find({"_id": {"$in": keys}}, {"bands": 0})} if keys else {}
+        self.docs: dict[str, dict] = {}  # candidates read from the store, then this batch's signatures
+        self.by_band: dict[str, list[str]] = {}
+        for start in range(0, len(bands), BAND_CHUNK):  # bounded queries: a server without indexes scans
+            chunk = bands[start:start + BAND_CHUNK]
+            for doc in self.collection.find({"bands": {"$in": chunk}, "seen_at": {"$gte": not_before}}):
+                if doc["_id"] not in self.docs:
+                    self._index(doc)
+        self.added: dict[str, dict] = {}
+
+    def _index(self, doc: dict) -> None:
+        for band in doc.get("bands") or ():
+            self.by_band.setdefault(band, []).append(doc["_id"])
+        self.docs[doc["_id"]] = doc
+
+    def get(self, key: str) -> dict | None:
+        return self.added.get(key) or self.known.get(key)
+
+    def candidates(self, bands: list[str], not_before: datetime) -> Iterable[dict]:
+        wanted = set(bands)
+        ids = set(i for band in bands for i in self.by_band.get(band, ()))
+        if len(ids) > 1:  # the store's order (then the batch's additions), as a query would give them
+            position = {k: n for n, k in enumerate(self.docs)}
+            ids = sorted(ids, key=position.__getitem__)
+        found = []
+        for i in ids:
+            doc = self.docs[i]
+            if wanted.isdisjoint(doc.get("bands") or ()) or doc["seen_at"] < not_before:
+                continue  # an added signature replaced the stored one with other bands / out of the window
+            found.append({k: v for k, v in doc.items() if k != "bands"})
+        return found
+
+    def add(self, doc: dict) -> None:
+        self.added[doc["_id"]] = doc
+        old = self.docs.get(doc["_id"])
+        self.docs[doc["_id"]] = doc  # an upsert: a stored signature keeps its place
+        for band in doc.get("bands") or ():
+            if old is None or band not in (old.get("bands") or ()):
+                self.by_band.setdefault(band, []).append(doc["_id"])
+
+    def flush(self) -> int:
+        """Write the batch's signatures (the upserts StoreIndex.add makes)."""
+        if not self.added:
+            return 0
+        # One update per signature, not one bulk write: FerretDB 1.24 (SQLite) was seen to hang on long
+        # multi-statement writes running beside the store writer's bulk upserts.
+        for key, doc in self.added.items():
+            self.collection.update_one({"_id": key}, {"$set": {k: v for k, v in doc.items() if k != "_id"}},
+                                       upsert=True)
+        written, self.added = len(self.added), {}
+        return written
+
+
+def story_ops(story_id: str, *, site: str, url: str, title: str = "", agency: str | None = None,
+              published_at: datetime | None = None, now: datetime | None = None) -> list[tuple[dict, dict, bool]]:
+    """The updates `record_story` makes, as (filter, update, upsert), to be written in order."""
+    now = now or utcnow_naive()
+    on_insert: dict = {"story_id": story_id, "first_seen": now, "title": title, "outlets": [], "outlet_count": 0}
+    update: dict = {"$setOnInsert": on_insert, "$max": {"last_seen": now}}
+    if published_at is not None:
+        update["$min"] = {"first_published_at": published_at}
+    ops = [({"_id": story_id}, update, True),
+           ({"_id": story_id, "outlets.url": {"$ne": url}},
+            {"$push": {"outlets": {"site": site, "url": url, "published_at": published_at}},
+             "$inc": {"outlet_count": 1}}, False)]
+    if agency:
+        ops.append(({"_id": story_id, "agency": {"$in": [None, ""]}}, {"$set": {"agency": agency}}, False))
+    return ops
+
+
+def record_stories(db, ops: list[tuple[dict, dict, bool]]) -> None:
+    """Write `story_ops` of many articles in order (create, then add), one update each (see BatchIndex.flush)."""
+    stories = db[STORIES]
+    for query, update, upsert in ops:
+        stories.update_one(query, update, upsert=upsert)

@@ -2,7 +2,8 @@
 
 Per field, the first layer that gives a value wins: the source config's CSS selectors (site knowledge
 kept as data in newsbot/sources/*.toml), JSON-LD NewsArticle, meta tags (OpenGraph, article:*, name=…),
-trafilatura for the body, and the page's visible date line when structured data lacks the time."""
+trafilatura for the body, and the page's visible date line when structured data lacks the time; a page with
+no date in any of these gets htmldate's day (URL, other markup), as trafilatura does."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import lxml.html
 from newsbot.extract.agencies import agency_code
 from newsbot.extract.body import selector_body, split_lead, text_paragraphs, trafilatura_body, word_count
 from newsbot.extract.charset import decode_html
-from newsbot.extract.dates import When, best_published, parse_date_line, parse_structured
+from newsbot.extract.dates import When, best_published, page_date, parse_date_line, parse_structured
 from newsbot.extract.dom import drop, parse_html, select_first, text_of
 from newsbot.extract.structured import Structured, keywords, names, read_structured
 from newsbot.sources import SourceConfig, source_for_url
@@ -59,7 +60,7 @@ def extract_article(
         lead = ""  # a description that only repeats the headline (Hürriyet 2016) is no lead
     published, updated = _dates(root, st, selectors)
     authors = _authors(root, st, selectors)
-    return {
+    fields = {
         "title": title,
         "lead": lead,
         "body": paragraphs,
@@ -72,6 +73,10 @@ def extract_article(
         "language": _language(st, config),
         "canonical_url": urljoin(url, st.canonical) if st.canonical else (st.first("og:url") or url),
     }
+    if not fields["published_at"]:
+        # Last: htmldate may clean the tree, and every other field has been read from it by now.
+        fields["published_at"] = page_date(root, url)
+    return fields
 
 
 def _selected_text(root: lxml.html.HtmlElement, selectors: dict, key: str) -> str:

@@ -109,3 +109,17 @@ def best_published(structured: list[When | None], visible: When | None) -> When 
     if visible is not None and visible.has_time and (not found or visible.same_day(found[0])):
         return visible
     return found[0] if found else visible
+
+
+def page_date(root, url: str | None = None) -> str | None:
+    """The publication day htmldate finds (original date, extensive search: URL, copyright lines, text),
+    as "YYYY-MM-DD" — the fallback for pages without structured data or a date line, which trafilatura
+    uses too. May clean `root`: call it after everything else has been read from the tree."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(root, url=url, original_date=True, extensive_search=True,
+                          max_date=date.today().isoformat(), outputformat="%Y-%m-%d")
+    except Exception:  # htmldate gives up on odd markup: no date rather than no article
+        return None
+    return found or None

@@ -1,0 +1,263 @@
+"""Crawl throughput and peak memory, side by side, on a generated Turkish news site served on 127.0.0.1.
+
+    python bench/throughput.py --pages 2000 [--rounds 2] [--modes bare,ferretdb,embedded] [--json OUT]
+
+Modes (each one a real `scrapy` process, in rotated order per round so that machine noise hits all):
+- bare:     bare Scrapy (bench/bare_spider.py, no project settings): same discovery, no item processing;
+- ferretdb: `scrapy crawl benchsite`, newsbot's full pipeline, stored into FerretDB (a fresh database);
+- embedded: the same into the embedded store (a fresh data directory).
+All crawls: AUTOTHROTTLE off, CONCURRENT_REQUESTS(_PER_DOMAIN) = --concurrency, robots.txt obeyed,
+NEWSBOT_INCREMENTAL=False; discovery from the site's RSS feed and its sitemap index.
+
+Rate = article pages fetched / the crawl's elapsed_time_seconds (Scrapy's own: from spider open to
+close, so process start-up and imports are left out; the store's final flush is included).
+Peak RSS = the crawl process's ru_maxrss (os.wait4). RSS is also sampled every 0.5 s against the
+number of article pages served (the server's /__hits), to show whether it grows along the crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+SOURCE_TOML = """name = "benchsite"
+site = "kenthaber.example"
+domains = ["127.0.0.1"]
+language = "tr"
+
+[[start]]
+url = "{base}/rss.xml"
+kind = "feed"
+confidence = "verified"
+
+[[start]]
+url = "{base}/sitemap.xml"
+kind = "sitemap"
+confidence = "verified"
+"""
+
+
+def start_server(pages: int, tmp: Path) -> tuple[subprocess.Popen, str]:
+    port_file = tmp / "port"
+    proc = subprocess.Popen([sys.executable, str(BENCH / "site.py"), "serve", "--pages", str(pages),
+                             "--port-file", str(port_file)], stderr=subprocess.DEVNULL)
+    for _ in range(1200):
+        if port_file.exists():
+            return proc, f"http://127.0.0.1:{port_file.read_text().strip()}"
+        if proc.poll() is not None:
+            raise RuntimeError("bench site server failed to start")
+        time.sleep(0.1)
+    raise RuntimeError("bench site server did not start in 120 s")
+
+
+def stop_services(server: subprocess.Popen | None, fdb_dir: Path | None, tmp: Path) -> None:
+    """Stop the site server and the FerretDB this bench started; remove the temporary directory."""
+    if server is not None:
+        server.terminate()
+        server.wait()
+    if fdb_dir is not None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "start-ferretdb.sh"), "--stop", str(fdb_dir)],
+                       capture_output=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def hits(base: str) -> int:
+    with urllib.request.urlopen(base + "/__hits", timeout=5) as resp:
+        return json.loads(resp.read())["articles"]
+
+
+def start_ferretdb(tmp: Path) -> tuple[str, Path]:
+    fdir = tmp / "ferretdb"
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "start-ferretdb.sh"), str(fdir)], capture_output=True,
+                         text=True, check=True).stdout
+    uri = next(line.split("'")[1] for line in out.splitlines() if "NEWSBOT_TEST_MONGO_URI" in line)
+    return uri, fdir
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str | None,
+              prefix: list[str] | None = None) -> dict:
+    """One crawl; `prefix` wraps the command (a profiler such as py-spy)."""
+    stats_file = tmp / f"stats-{run_id}.json"
+    common = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"CONCURRENT_REQUESTS={args.concurrency}",
+              "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}", "-s", "DOWNLOAD_DELAY=0",
+              "-s", "LOG_LEVEL=INFO", "-s", "ROBOTSTXT_OBEY=True", "-s", "TELNETCONSOLE_ENABLED=False",
+              "-s", "REMOTE_CONTROL_ENABLED=False"]
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSBOT_MONGO_URI", "MONGO_URI", "SCRAPY_SETTINGS_MODULE")}
+    if mode == "bare":
+        cwd = tmp  # outside the project: no scrapy.cfg, so none of newsbot's settings
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(BENCH / "bare_spider.py"), "-a", f"start={base}",
+               "-a", f"stats={stats_file}", *common]
+    else:
+        cwd = ROOT
+        env["NEWSBOT_SOURCES_DIRS"] = str(tmp / "sources")
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "benchsite", *common, "-s", "NEWSBOT_INCREMENTAL=False",
+               "-s", f"NEWSBOT_STATS_FILE={stats_file}", "-s", f"NEWSBOT_DATA_DIR={tmp / ('data-' + run_id)}"]
+        if mode == "ferretdb":
+            env["NEWSBOT_MONGO_URI"] = mongo_uri
+            cmd += ["-s", f"NEWSBOT_MONGO_DB=bench_{run_id.replace('-', '_')}"]
+        cmd += list(args.extra)
+    cmd = [*(prefix or []), *cmd]
+    log = open(tmp / f"log-{run_id}.txt", "w")
+    start_hits = hits(base)
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    samples: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            kib = rss_kib(proc.pid)
+            if kib:
+                samples.append((hits(base) - start_hits, kib))
+            done.wait(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    wall = time.monotonic() - started
+    log.close()
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    pages = stats.get("bare/article_pages") or stats.get("newsbot/article_pages") or 0
+    elapsed = stats.get("elapsed_time_seconds") or wall
+    result = {"mode": mode, "run": run_id, "returncode": proc.returncode, "pages": pages,
+              "served": hits(base) - start_hits, "elapsed_s": round(elapsed, 2), "wall_s": round(wall, 2),
+              "pages_per_s": round(pages / elapsed, 1) if elapsed else 0.0,
+              "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+              "items": stats.get("item_scraped_count", 0),
+              "stored": stats.get("newsbot/store/inserted", 0) + stats.get("newsbot/store/updated", 0),
+              "dropped": {k: v for k, v in stats.items() if k.startswith("newsbot/dropped/")},
+              "rss_curve_mib": _curve(samples, pages)}
+    if mode == "ferretdb":
+        import pymongo
+
+        client = pymongo.MongoClient(mongo_uri)
+        db = f"bench_{run_id.replace('-', '_')}"
+        result["documents"] = client[db]["articles"].count_documents({})
+        client.drop_database(db)
+        client.close()
+    if mode != "bare":
+        shutil.rmtree(tmp / ("data-" + run_id), ignore_errors=True)
+    return result
+
+
+def _curve(samples: list[tuple[int, int]], pages: int) -> dict:
+    """RSS (MiB) at about 10 %, 50 % and 100 % of the pages: the mean of the samples around each point."""
+    if not samples or not pages:
+        return {}
+    out = {}
+    for share in (0.1, 0.5, 1.0):
+        near = [kib for done, kib in samples if abs(done - share * pages) <= 0.1 * pages]
+        if near:
+            out[f"{int(share * 100)}%"] = round(statistics.mean(near) / 1024, 1)
+    return out
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "0")
+    return {"cpu": cpu, "cores": os.cpu_count(), "mem_gib": round(int(mem) / 1024 / 1024, 1),
+            "python": platform.python_version(), "kernel": platform.release(),
+            "load_at_start": os.getloadavg()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--modes", default="bare,ferretdb,embedded")
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--mongo-uri", help="use this MongoDB-protocol server instead of starting FerretDB")
+    ap.add_argument("--json", type=Path, help="write all results here")
+    ap.add_argument("extra", nargs="*", help="extra arguments for the newsbot crawls (e.g. -s NAME=VALUE)")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # kill → the finally below stops the servers
+    modes = args.modes.split(",")
+    tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
+    server = fdb_dir = None
+    results: list[dict] = []
+    try:
+        server, base = start_server(args.pages, tmp)
+        (tmp / "sources").mkdir()
+        (tmp / "sources" / "benchsite.toml").write_text(SOURCE_TOML.format(base=base), encoding="utf-8")
+        mongo_uri = args.mongo_uri
+        if "ferretdb" in modes and not mongo_uri:
+            mongo_uri, fdb_dir = start_ferretdb(tmp)
+        print(f"# {args.pages} pages at {base}, modes {modes}, {args.rounds} rounds, "
+              f"load {os.getloadavg()[0]:.2f}", flush=True)
+        for r in range(args.rounds):
+            order = modes[r % len(modes):] + modes[: r % len(modes)]
+            for mode in order:
+                res = run_crawl(mode, base, tmp, f"{mode}-{args.pages}-{r}", args, mongo_uri)
+                res["round"] = r
+                res["load_before"] = round(os.getloadavg()[0], 2)
+                results.append(res)
+                print(json.dumps(res, ensure_ascii=False), flush=True)
+    finally:
+        stop_services(server, fdb_dir, tmp)
+    summary = summarize(results, modes)
+    print_summary(summary, args.pages)
+    if args.json:
+        args.json.write_text(json.dumps({"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                         "machine": machine(), "pages": args.pages, "args": sys.argv[1:],
+                                         "runs": results, "summary": summary}, indent=1, ensure_ascii=False))
+    return 0 if all(r["returncode"] == 0 for r in results) else 1
+
+
+def summarize(results: list[dict], modes: list[str]) -> dict:
+    out: dict = {}
+    for mode in modes:
+        runs = [r for r in results if r["mode"] == mode]
+        if not runs:
+            continue
+        out[mode] = {"pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
+                     "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+                     "runs": [r["pages_per_s"] for r in runs]}
+        bare = {r["round"]: r["pages_per_s"] for r in results if r["mode"] == "bare"}
+        if mode != "bare" and bare:
+            ratios = [r["pages_per_s"] / bare[r["round"]] for r in runs if bare.get(r["round"])]
+            if ratios:
+                out[mode]["ratio_to_bare"] = round(statistics.median(ratios), 3)
+                out[mode]["ratios"] = [round(x, 3) for x in ratios]
+    return out
+
+
+def print_summary(summary: dict, pages: int) -> None:
+    print(f"\n{'mode':10} {'pages/s (median)':>17} {'runs':>22} {'× bare':>8} {'peak RSS MiB':>13}   ({pages} pages)")
+    for mode, s in summary.items():
+        runs = ", ".join(f"{x:.0f}" for x in s["runs"])
+        ratio = f"{s['ratio_to_bare']:.2f}" if "ratio_to_bare" in s else "1"
+        print(f"{mode:10} {s['pages_per_s']:17.1f} {runs:>22} {ratio:>8} {s['peak_rss_mib']:13.1f}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
