@@ -138,15 +138,43 @@ def source_dirs() -> list[Path]:
 
 
 def load_sources(dirs: list[Path] | None = None) -> dict[str, SourceConfig]:
-    """All source configs by name; a later directory's config replaces a built-in of the same name."""
+    """All source configs by name; a later directory's config replaces a built-in of the same name.
+
+    The files are parsed again only when one was added, removed or changed (name, size, mtime): the
+    extractor looks its page's host up for every page (a crawl read every TOML file once per page)."""
+    dirs = list(dirs if dirs is not None else source_dirs())
+    signature = _signature(dirs)
+    cached = _LOADED.get("sources")
+    if signature is not None and cached is not None and cached[0] == signature:
+        return dict(cached[1])
     sources: dict[str, SourceConfig] = {}
-    for directory in dirs if dirs is not None else source_dirs():
+    for directory in dirs:
         if not directory.is_dir():
             raise SourceConfigError(f"{directory}: sources directory does not exist")
         for path in sorted(directory.glob("*.toml")):
             cfg = load_file(path)
             sources[cfg.name] = cfg
-    return sources
+    if signature is not None:
+        _LOADED["sources"] = (signature, sources)
+    return dict(sources)
+
+
+_LOADED: dict[str, tuple] = {}
+
+
+def _signature(dirs: list[Path]) -> tuple | None:
+    """What the configs in `dirs` depend on: each directory's *.toml files with size and mtime (None when a
+    directory cannot be listed: load_sources then reports it)."""
+    parts = []
+    try:
+        for directory in dirs:
+            with os.scandir(directory) as entries:
+                files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                               if e.name.endswith(".toml") and e.is_file())
+            parts.append((str(directory), tuple(files)))
+    except OSError:
+        return None
+    return tuple(parts)
 
 
 def crawlable_sources() -> dict[str, SourceConfig]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -18,8 +19,10 @@ def normalize_space(text: str) -> str:
     return _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Turkish-aware case folding: I→ı and İ→i before lower(), NFC, quotes unified, spaces collapsed."""
+    """Turkish-aware case folding: I→ı and İ→i before lower(), NFC, quotes unified, spaces collapsed.
+    Memoised (a pure function of the text): chrome stripping and dedupe fold the same paragraphs many times."""
     text = unicodedata.normalize("NFC", text)
     return normalize_space(text.translate(_TR_UPPER).lower().translate(_QUOTES))
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The quick benchmarks in one command (about 5–8 minutes on a 2-core machine):
+#
+#   bash bench/run.sh            (or: make bench)
+#
+# 1. extraction quality: newsbot vs trafilatura (vs news-please when NEWSPLEASE_PYTHON or .venv-newsplease exists)
+# 2. extraction speed on the bench site's pages (same extractors)
+# 3. crawl throughput and peak RSS, 2,000 pages: bare Scrapy, newsbot → FerretDB, newsbot → embedded store
+#    (one round; BENCH_ROUNDS=2 for more; BENCH_PAGES=20000 for the memory comparison)
+# Results go to bench/results/*.json (and the terminal).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=bench/results
+mkdir -p "$OUT"
+NP="${NEWSPLEASE_PYTHON:-}"
+if [ -z "$NP" ]; then
+  for candidate in .venv-newsplease/bin/python ../.venv-newsplease/bin/python; do
+    if [ -x "$candidate" ]; then NP="$candidate"; break; fi
+  done
+fi
+NP_ARGS=()
+if [ -n "$NP" ]; then NP_ARGS=(--newsplease "$NP"); else echo "bench: news-please not found (set NEWSPLEASE_PYTHON); skipped" >&2; fi
+
+echo "== extraction quality ==";
+python3 bench/quality.py "${NP_ARGS[@]}" --json "$OUT/quality.json" 2> >(grep -v -i "warning\|^ *$\|warnings.warn\|from \. import\|BeautifulSoup\|XML" >&2)
+echo "== extraction speed (bench-site pages) =="
+python3 bench/extract_speed.py "${NP_ARGS[@]}" --pages "${BENCH_SPEED_PAGES:-200}" --rounds 1 --json "$OUT/extract_speed.json"
+echo "== crawl throughput and memory =="
+python3 bench/throughput.py --pages "${BENCH_PAGES:-2000}" --rounds "${BENCH_ROUNDS:-1}" \
+  --modes "${BENCH_MODES:-bare,embedded,ferretdb}" --json "$OUT/throughput-${BENCH_PAGES:-2000}.json"
