@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from throughput import ROOT, SOURCE_TOML, run_crawl, start_ferretdb, start_server, stop_services  # noqa: E402
 
 
-def report(raw: Path, top: int) -> None:
+def report(raw: Path, top: int, all_threads: bool = False) -> None:
     inclusive: Counter = Counter()
     own: Counter = Counter()
     total = 0
@@ -32,13 +32,14 @@ def report(raw: Path, top: int) -> None:
             continue
         n = int(count)
         frames = [f for f in stack.split(";") if f]
-        if not frames or not any(f.startswith("_run_module_as_main") for f in frames):
+        if not frames or (not all_threads and not any(f.startswith("_run_module_as_main") for f in frames)):
             continue  # idle pool threads (pymongo monitors, the store writer waiting): not the crawl's thread
         total += n
         for frame in set(frames):
             inclusive[_short(frame)] += n
         own[_short(frames[-1])] += n
-    print(f"\n{total} samples of the main (reactor) thread; the store writer thread is not included")
+    print(f"\n{total} samples" + (" (all threads)" if all_threads else
+                                   " of the main (reactor) thread; the store and dedupe threads are not included"))
     print(f"\n-- inclusive (top {top}) --")
     for frame, n in inclusive.most_common(top):
         print(f"{100 * n / total:5.1f}%  {frame}")
@@ -66,10 +67,12 @@ def main() -> int:
     ap.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--report-only", action="store_true", help="only summarise an existing --raw file")
+    ap.add_argument("--cpu", action="store_true",
+                    help="on-CPU samples of all threads (no --idle): where the CPU goes, not the reactor's time")
     ap.add_argument("extra", nargs="*", help="extra arguments for the crawl (e.g. -s NAME=VALUE)")
     args = ap.parse_args()
     if args.report_only:
-        report(args.raw, args.top)
+        report(args.raw, args.top, args.cpu)
         return 0
     if not shutil.which("py-spy"):
         print("py-spy is not installed: pip install -r bench/requirements.txt", file=sys.stderr)
@@ -83,14 +86,14 @@ def main() -> int:
         uri = None
         if args.mode == "ferretdb":
             uri, fdb_dir = start_ferretdb(tmp)
-        prefix = ["py-spy", "record", "--idle", "--format", "raw", "--rate", str(args.rate), "-o",
-                  str(args.raw.resolve()), "--"]
+        prefix = ["py-spy", "record", *([] if args.cpu else ["--idle"]), "--format", "raw", "--rate", str(args.rate),
+                  "-o", str(args.raw.resolve()), "--"]
         res = run_crawl(args.mode, base, tmp, f"profile-{args.mode}", args, uri, prefix=prefix)
         print(f"{res['pages']} pages in {res['elapsed_s']} s under py-spy: {res['pages_per_s']} pages/s "
               f"(profiler overhead included), stored {res['stored']}")
     finally:
         stop_services(server, fdb_dir, tmp)
-    report(args.raw, args.top)
+    report(args.raw, args.top, args.cpu)
     return 0
 
 
