@@ -31,16 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from newsbot.demo.generated import add_feed_of_articles  # noqa: E402
 from newsbot.demo.server import FixtureSite  # noqa: E402
-
-
-def article(i: int) -> bytes:
-    paras = "".join(
-        f"<p>Ölçüm haberi {i}: ilçede {j}. mahallede yol çalışması yapılacağı duyuruldu; çalışmaların akşam "
-        f"saatlerine kadar süreceği, sürücülerin alternatif yolları kullanması gerektiği bildirildi.</p>"
-        for j in range(3))
-    return (f'<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>Ölçüm haberi {i}</title></head>'
-            f"<body><article><h1>Ölçüm haberi {i}</h1>{paras}</article></body></html>").encode()
 
 
 class Site:
@@ -48,25 +40,15 @@ class Site:
 
     def __init__(self, pages: int, delay: float) -> None:
         self.site = FixtureSite(None).start()
-        self.paths = [f"/haber/olcum-haberi-{i}-{10000 + i}.html" for i in range(pages)]
         self.times: list[float] = []
         lock = threading.Lock()
 
-        def route_for(i: int):
-            def route(handler):
-                with lock:
-                    self.times.append(time.monotonic())
-                time.sleep(delay)
-                return 200, {"Content-Type": "text/html; charset=utf-8"}, article(i)
-            return route
+        def record() -> None:
+            with lock:
+                self.times.append(time.monotonic())
 
-        for i, path in enumerate(self.paths):
-            self.site.routes[path] = route_for(i)
-        items = "".join(f"<item><title>Ölçüm haberi {i}</title><link>{self.site.url(p)}</link></item>"
-                        for i, p in enumerate(self.paths))
-        feed = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Ölçüm</title>'
-                f"{items}</channel></rss>")
-        self.site.routes["/rss.xml"] = lambda h: (200, {"Content-Type": "application/rss+xml"}, feed.encode())
+        self.paths = add_feed_of_articles(self.site, pages, delay, "Ölçüm haberi", "olcum-haberi", 10000,
+                                          on_request=record)
 
     def reset(self) -> None:
         self.site.hits.clear()

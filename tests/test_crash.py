@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+from newsbot.demo.generated import add_feed_of_articles
 from newsbot.store import ARTICLES, StoreConfig, open_client
 from tests.plugin_sites import ROOT
 
@@ -17,32 +18,10 @@ from tests.plugin_sites import ROOT
 N = 300
 
 
-def _article(i: int) -> bytes:
-    paras = "".join(
-        f"<p>Yavaş haber {i}: ilçede {j}. mahallede su kesintisi yaşanacağı duyuruldu; çalışmaların akşam saatlerine "
-        f"kadar süreceği, vatandaşların önlem alması gerektiği bildirildi.</p>" for j in range(3))
-    return (f'<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>Yavaş haber {i}</title></head>'
-            f"<body><article><h1>Yavaş haber {i}</h1>{paras}</article></body></html>").encode()
-
-
 def _slow_site(site_factory):
     site = site_factory(None)
-    paths = [f"/haber/yavas-haber-{i}-{1000 + i}.html" for i in range(N)]
-
-    def article(i: int):
-        def route(handler):
-            time.sleep(0.05)  # slow pages: the crawl is still running when it is killed
-            return 200, {"Content-Type": "text/html; charset=utf-8"}, _article(i)
-        return route
-
-    for i, path in enumerate(paths):
-        site.routes[path] = article(i)
-    items = "".join(f"<item><title>Yavaş haber {i}</title><link>{site.url(p)}</link></item>"
-                    for i, p in enumerate(paths))
-    feed = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Yavaş</title>'
-            f"{items}</channel></rss>")
-    site.routes["/rss.xml"] = lambda h: (200, {"Content-Type": "application/rss+xml"}, feed.encode())
-    return site, paths
+    # slow pages: the crawl is still running when it is killed
+    return site, add_feed_of_articles(site, N, 0.05, "Yavaş haber", "yavas-haber", 1000)
 
 
 def _stored(tmp_path) -> list[dict]:

@@ -12,6 +12,7 @@ import uuid
 from scrapy import Request
 
 from newsbot import settings as project_settings
+from newsbot.demo.generated import add_feed_of_articles
 from newsbot.distributed import BoundedRedisDupeFilter
 from newsbot.sources import load_sources
 from newsbot.store import ARTICLES
@@ -24,34 +25,12 @@ N = 500
 DELAY = 0.12  # seconds per article page: the crawl lasts long enough for a third worker to join
 
 
-def _article(i: int) -> bytes:
-    paras = "".join(
-        f"<p>Dağıtık haber {i}: ilçede {j}. mahallede yol çalışması yapılacağı duyuruldu; çalışmaların akşam "
-        f"saatlerine kadar süreceği, sürücülerin alternatif yolları kullanması gerektiği bildirildi.</p>"
-        for j in range(3))
-    return (f'<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>Dağıtık haber {i}</title></head>'
-            f"<body><article><h1>Dağıtık haber {i}</h1>{paras}</article></body></html>").encode()
-
-
 def slow_site(site_factory, n: int = N, delay: float = DELAY):
-    """A site with an RSS feed of `n` article pages, each served after `delay` seconds."""
+    """A site with an RSS feed of `n` article pages (feed links carry a tracking parameter), each served
+    after `delay` seconds."""
     site = site_factory(None)
-    paths = [f"/haber/dagitik-haber-{i}-{10000 + i}.html" for i in range(n)]
-
-    def article(i: int):
-        def route(handler):
-            time.sleep(delay)
-            return 200, {"Content-Type": "text/html; charset=utf-8"}, _article(i)
-        return route
-
-    for i, path in enumerate(paths):
-        site.routes[path] = article(i)
-    items = "".join(f"<item><title>Dağıtık haber {i}</title><link>{site.url(p)}?utm_source=rss</link></item>"
-                    for i, p in enumerate(paths))
-    feed = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Dağıtık</title>'
-            f"{items}</channel></rss>")
-    site.routes["/rss.xml"] = lambda h: (200, {"Content-Type": "application/rss+xml"}, feed.encode())
-    return site, paths
+    return site, add_feed_of_articles(site, n, delay, "Dağıtık haber", "dagitik-haber", 10000,
+                                      link_suffix="?utm_source=rss")
 
 
 # -- the bounded seen-set ---------------------------------------------------------------------------
