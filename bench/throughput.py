@@ -11,7 +11,9 @@ NEWSBOT_INCREMENTAL=False; discovery from the site's RSS feed and its sitemap in
 
 Rate = article pages fetched / the crawl's elapsed_time_seconds (Scrapy's own: from spider open to
 close, so process start-up and imports are left out; the store's final flush is included).
-Peak RSS = the crawl process's ru_maxrss (os.wait4). RSS is also sampled every 0.5 s against the
+Peak RSS = the crawl process's ru_maxrss (os.wait4); "+workers" = the peak of the RSS summed over the crawl
+process and its child processes (extraction workers), sampled every 0.5 s; CPU ms/page = CPU time of the
+crawl and all the processes it waited for (RUSAGE_CHILDREN) per article page. RSS is also sampled against the
 number of article pages served (the server's /__hits), to show whether it grows along the crawl.
 """
 
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import statistics
@@ -99,6 +102,22 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def descendants(pid: int) -> list[int]:
+    """pid's child processes, recursively (the extraction workers, a browser)."""
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found += [int(child), *descendants(int(child))]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def tree_rss_kib(pid: int) -> int:
+    return sum(rss_kib(p) for p in [pid, *descendants(pid)])
+
+
 def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str | None,
               prefix: list[str] | None = None) -> dict:
     """One crawl; `prefix` wraps the command (a profiler such as py-spy)."""
@@ -127,13 +146,16 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     samples: list[tuple[int, int]] = []
+    tree_peak = [0]
     done = threading.Event()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     def sample() -> None:
         while not done.is_set():
             kib = rss_kib(proc.pid)
             if kib:
                 samples.append((hits(base) - start_hits, kib))
+                tree_peak[0] = max(tree_peak[0], tree_rss_kib(proc.pid))
             done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -142,6 +164,10 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
+    # The crawl and every process it waited for (extraction workers): CPU of the whole crawl.
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_total = (children_after.ru_utime - children_before.ru_utime) + (children_after.ru_stime
+                                                                          - children_before.ru_stime)
     wall = time.monotonic() - started
     log.close()
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
@@ -151,6 +177,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
               "served": hits(base) - start_hits, "elapsed_s": round(elapsed, 2), "wall_s": round(wall, 2),
               "pages_per_s": round(pages / elapsed, 1) if elapsed else 0.0,
               "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+              "cpu_total_s": round(cpu_total, 1), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
               "items": stats.get("item_scraped_count", 0),
               "stored": stats.get("newsbot/store/inserted", 0) + stats.get("newsbot/store/updated", 0),
               "dropped": {k: v for k, v in stats.items() if k.startswith("newsbot/dropped/")},
@@ -241,6 +268,9 @@ def summarize(results: list[dict], modes: list[str]) -> dict:
             continue
         out[mode] = {"pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
                      "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+                     "peak_tree_rss_mib": max(r.get("peak_tree_rss_mib", 0) for r in runs),
+                     "cpu_ms_per_page": round(statistics.median(1000 * r["cpu_total_s"] / r["pages"]
+                                                                for r in runs if r["pages"]), 2),
                      "runs": [r["pages_per_s"] for r in runs]}
         bare = {r["round"]: r["pages_per_s"] for r in results if r["mode"] == "bare"}
         if mode != "bare" and bare:
@@ -252,11 +282,13 @@ def summarize(results: list[dict], modes: list[str]) -> dict:
 
 
 def print_summary(summary: dict, pages: int) -> None:
-    print(f"\n{'mode':10} {'pages/s (median)':>17} {'runs':>22} {'× bare':>8} {'peak RSS MiB':>13}   ({pages} pages)")
+    print(f"\n{'mode':10} {'pages/s (median)':>17} {'runs':>22} {'× bare':>8} {'peak RSS MiB':>13} "
+          f"{'+workers':>9} {'CPU ms/page':>12}   ({pages} pages)")
     for mode, s in summary.items():
         runs = ", ".join(f"{x:.0f}" for x in s["runs"])
         ratio = f"{s['ratio_to_bare']:.2f}" if "ratio_to_bare" in s else "1"
-        print(f"{mode:10} {s['pages_per_s']:17.1f} {runs:>22} {ratio:>8} {s['peak_rss_mib']:13.1f}")
+        print(f"{mode:10} {s['pages_per_s']:17.1f} {runs:>22} {ratio:>8} {s['peak_rss_mib']:13.1f} "
+              f"{s['peak_tree_rss_mib']:9.1f} {s['cpu_ms_per_page']:12.2f}")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,11 @@ NEWSBOT_RENDER_PAGES_PER_CONTEXT = int(os.environ.get("NEWSBOT_RENDER_PAGES_PER_
 NEWSBOT_JOBDIR = os.environ.get("NEWSBOT_JOBDIR") or None
 NEWSBOT_RESUMABLE = os.environ.get("NEWSBOT_RESUMABLE", "") not in ("", "0", "false", "False")
 
+# Extraction runs in this many worker processes beside the reactor (newsbot/extract_pool.py): "auto" = one per
+# CPU; 0 = in the reactor thread. A worker is replaced after NEWSBOT_EXTRACT_WORKER_TASKS pages (0: never).
+NEWSBOT_EXTRACT_WORKERS = os.environ.get("NEWSBOT_EXTRACT_WORKERS") or "auto"
+NEWSBOT_EXTRACT_WORKER_TASKS = 0
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 

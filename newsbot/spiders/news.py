@@ -15,6 +15,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from newsbot.extract import extract_article
+from newsbot.extract_pool import ExtractionPool, worker_count
 from newsbot.items import Article
 from newsbot.jobstate import ResumableJob
 from newsbot.sources import SourceConfig, StartPoint, load_sources, parse_source
@@ -58,6 +59,7 @@ class NewsSpider(scrapy.Spider):
         self.config = self._resolve_config(url, source, render)
         self.job: ResumableJob | None = None
         self._stored_urls: set[str] = set()
+        self.extraction: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -66,6 +68,9 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def _configure(self, settings) -> None:
+        workers = worker_count(settings.get("NEWSBOT_EXTRACT_WORKERS"))
+        if workers:
+            self.extraction = ExtractionPool(workers, settings.getint("NEWSBOT_EXTRACT_WORKER_TASKS"))
         if self.config.render == "js":
             # Only crawls that render register scrapy-playwright: the others never start Playwright.
             handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": PLAYWRIGHT_HANDLER,
@@ -106,6 +111,10 @@ class NewsSpider(scrapy.Spider):
         return urls
 
     def closed(self, reason: str) -> None:
+        self.crawler.stats.set_value("newsbot/extract/workers", self.extraction.workers if self.extraction else 0)
+        if self.extraction is not None:
+            self.crawler.stats.set_value("newsbot/extract/pool_restarts", self.extraction.restarts)
+            self.extraction.close()
         if self.job is not None:
             self.job.write("finished" if reason == "finished" else "stopped")
 
@@ -264,7 +273,7 @@ class NewsSpider(scrapy.Spider):
         yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     # -- articles ----------------------------------------------------------------------------
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Article]:
         self.crawler.stats.inc_value("newsbot/article_pages")
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         if not response.body.strip():
@@ -282,7 +291,10 @@ class NewsSpider(scrapy.Spider):
             self._skip(response, "too_large", f"{len(response.body)} bytes")
             return
         try:
-            fields = extract_article(response.body, response.url, self.config, content_type=content_type)
+            if self.extraction is not None:
+                fields = await self.extraction.extract(response.body, response.url, self.config, content_type)
+            else:
+                fields = extract_article(response.body, response.url, self.config, content_type=content_type)
         except Exception as exc:  # one broken page must never end the crawl
             self._skip(response, "extract_error", f"{type(exc).__name__}: {exc}")
             return

@@ -1,0 +1,90 @@
+"""Extraction beside the reactor: `extract_article` runs in worker processes.
+
+Extraction is pure CPU (lxml, trafilatura, dates) and costs several times what Scrapy spends on a page;
+run in the reactor thread it caps a crawl at one core and stalls downloads while it runs. A process pool
+(spawned, not forked: the crawl process has threads and a running reactor) lets downloads, pipelines
+and extraction use every core. `NEWSBOT_EXTRACT_WORKERS = 0` keeps extraction in the reactor thread.
+
+A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool: the pool is
+rebuilt and each page that was in it is tried once more; a page that breaks the pool twice is
+reported as failed (the spider counts it and goes on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+
+from newsbot.extract import extract_article
+from newsbot.sources import SourceConfig
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractionCrashed(RuntimeError):
+    """The worker process extracting a page died twice."""
+
+
+def worker_count(setting: object) -> int:
+    """`NEWSBOT_EXTRACT_WORKERS`: a number ≥ 0, or "auto" = the CPUs this process may use."""
+    if setting in (None, "", "auto"):
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        count = int(setting)
+    except (TypeError, ValueError):
+        count = -1
+    if count < 0:
+        raise ValueError(f"NEWSBOT_EXTRACT_WORKERS must be 'auto' or a whole number ≥ 0, got {setting!r}")
+    return count
+
+
+def _warm_up() -> None:
+    """Import and initialise the extractor in the worker before the first page arrives."""
+    extract_article(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/")
+
+
+class ExtractionPool:
+    """`await pool.extract(...)` gives extract_article's fields, computed in a worker process."""
+
+    def __init__(self, workers: int, max_tasks_per_worker: int | None = None) -> None:
+        self.workers = workers
+        self.max_tasks_per_worker = max_tasks_per_worker or None
+        self.restarts = 0
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm_up,
+                max_tasks_per_child=self.max_tasks_per_worker,
+            )
+        return self._executor
+
+    def _rebuild(self, broken: ProcessPoolExecutor) -> None:
+        if self._executor is broken:  # the first failed page rebuilds; the others see the new pool
+            self.restarts += 1
+            logger.error("an extraction worker died; starting a new pool (restart %d)", self.restarts)
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    async def extract(self, body: bytes, url: str, config: SourceConfig | None, content_type: str | None) -> dict:
+        for attempt in (1, 2):
+            pool = self._pool()
+            try:
+                future = pool.submit(extract_article, body, url, config, content_type)
+                return await asyncio.wrap_future(future)
+            except BrokenExecutor as exc:
+                self._rebuild(pool)
+                if attempt == 2:
+                    raise ExtractionCrashed(f"the extraction worker died twice on this page ({exc})") from exc
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

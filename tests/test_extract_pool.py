@@ -1,0 +1,66 @@
+"""Extraction in worker processes (newsbot/extract_pool.py): same fields as in the reactor thread, and a
+worker that dies does not lose the page or stop the crawl."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import pytest
+
+from newsbot.demo.server import DEMO_SITE
+from newsbot.extract import extract_article
+from newsbot.extract_pool import ExtractionPool, worker_count
+from newsbot.sources import load_sources
+
+PAGE = DEMO_SITE / "haber" / "kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
+URL = "http://127.0.0.1/haber/kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
+
+
+def test_worker_count_setting():
+    assert worker_count("auto") == len(os.sched_getaffinity(0))
+    assert worker_count("0") == 0
+    assert worker_count(3) == 3
+    for bad in ("-1", "many", 1.5j):
+        with pytest.raises(ValueError, match="NEWSBOT_EXTRACT_WORKERS"):
+            worker_count(bad)
+
+
+def _wait_broken(pool: ExtractionPool, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not pool._executor._broken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool._executor._broken, "the pool did not notice its worker died"
+
+
+def test_pool_gives_the_inline_fields_and_survives_a_killed_worker():
+    body = PAGE.read_bytes()
+    config = load_sources().get("iha")
+    inline = extract_article(body, URL, config, "text/html; charset=utf-8")
+    pool = ExtractionPool(1)
+    try:
+        first = asyncio.run(pool.extract(body, URL, config, "text/html; charset=utf-8"))
+        assert first == inline and first["title"].startswith("Kuzey Kore lideri Kim")
+        (worker,) = pool._executor._processes.values()
+        assert worker.pid != os.getpid()
+        os.kill(worker.pid, signal.SIGKILL)  # as the OOM killer would
+        _wait_broken(pool)
+        again = asyncio.run(pool.extract(body, URL, config, "text/html; charset=utf-8"))
+        assert again == inline
+        assert pool.restarts == 1
+    finally:
+        pool.close()
+
+
+def test_crawl_items_are_the_same_with_and_without_workers(demo_site, crawl):
+    runs = {}
+    for workers in (0, 2):
+        result = crawl("news", "-a", f"url={demo_site.url('/rss.xml')}",
+                       settings={"NEWSBOT_EXTRACT_WORKERS": workers, "NEWSBOT_INCREMENTAL": False})
+        assert result.returncode == 0, result.log[-2000:]
+        assert result.stats["newsbot/extract/workers"] == workers
+        runs[workers] = sorted(({k: v for k, v in item.items() if k != "fetched_at"} for item in result.items),
+                               key=lambda item: item["url"])
+    assert runs[2] and runs[0] == runs[2]
