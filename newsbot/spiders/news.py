@@ -29,6 +29,8 @@ _XML_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|urlset|sitemapindex)[\s>]", re.I)
 # Bodies that are not a page whatever their Content-Type says: PDF, images, archives, audio/video.
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"PK\x03\x04", b"\x1f\x8b", b"ID3",
                  b"OggS", b"\x00\x00\x00")
+# Child sitemaps of an index wait behind article requests (see parse_sitemap).
+CHILD_SITEMAP_PRIORITY = -100
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
@@ -164,9 +166,11 @@ class NewsSpider(scrapy.Spider):
             meta={"playwright": True} if render else {},
         )
 
-    def parse_start(self, response: Response, kind: str = "auto") -> Iterator[scrapy.Request]:
+    def parse_start(self, response: Response, kind: str = "auto",
+                    rest: tuple[str, ...] = ()) -> Iterator[scrapy.Request]:
         if not response.body.strip():
             self._skip(response, "empty_body")
+            yield from self._next_sitemap(rest)
             return
         body = self._maybe_gunzip(response)
         if kind == "auto":
@@ -175,7 +179,7 @@ class NewsSpider(scrapy.Spider):
         if kind == "feed":
             yield from self.parse_feed(response, body)
         elif kind == "sitemap":
-            yield from self.parse_sitemap(response, body)
+            yield from self.parse_sitemap(response, body, rest)
         else:
             yield from self.parse_listing(response)
 
@@ -211,26 +215,40 @@ class NewsSpider(scrapy.Spider):
             lastmod = entry.get("updated") or entry.get("published")
             yield from self._article_request(response.urljoin(link), lastmod=lastmod, check_pattern=False)
 
-    def parse_sitemap(self, response: Response, body: bytes) -> Iterator[scrapy.Request]:
+    def parse_sitemap(self, response: Response, body: bytes, rest: tuple[str, ...] = ()) -> Iterator[scrapy.Request]:
+        """A sitemap index's children are fetched one after another (`rest`: those still to fetch), each only
+        when the articles queued so far have been sent: the scheduler then never holds more than one child
+        sitemap's URLs, so a 20,000-article index costs the memory of a 1,000-article one."""
         try:
             sitemap = Sitemap(body)
+            entries = list(sitemap)
         except Exception as exc:  # lxml raises on documents that are not XML at all
             self._skip(response, "malformed_sitemap", str(exc))
+            yield from self._next_sitemap(rest)
             return
-        entries = list(sitemap)
         if not entries:
             self._skip(response, "empty_sitemap", sitemap.type or "")
+            yield from self._next_sitemap(rest)
             return
         if sitemap.type == "sitemapindex":
-            for entry in entries:
-                yield scrapy.Request(
-                    response.urljoin(entry["loc"]), callback=self.parse_start, errback=self.on_error,
-                    cb_kwargs={"kind": "sitemap"},
-                )
+            children = tuple(response.urljoin(entry["loc"]) for entry in entries)
+            yield from self._next_sitemap(children + tuple(rest))
             return
         for entry in entries:
             lastmod = entry.get("lastmod") or (entry.get("news") or {}).get("publication_date")
             yield from self._article_request(response.urljoin(entry["loc"]), lastmod=lastmod, check_pattern=False)
+        yield from self._next_sitemap(rest)
+
+    def _next_sitemap(self, locations: tuple[str, ...]) -> Iterator[scrapy.Request]:
+        if locations:
+            # Below every article request: the scheduler sends it once no article is waiting.
+            yield scrapy.Request(locations[0], callback=self.parse_start, errback=self._sitemap_failed,
+                                 priority=CHILD_SITEMAP_PRIORITY,
+                                 cb_kwargs={"kind": "sitemap", "rest": tuple(locations[1:])})
+
+    def _sitemap_failed(self, failure) -> Iterator[scrapy.Request]:
+        self.on_error(failure)
+        yield from self._next_sitemap(failure.request.cb_kwargs.get("rest", ()))
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not hasattr(response, "css"):
