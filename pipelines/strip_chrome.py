@@ -22,7 +22,16 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
-from newsbot.text import fold, fold_chars, letter_words, normalize_space, parse_bare_date_line, same_text, words
+from newsbot.text import (
+    fold,
+    fold_chars,
+    letter_tuple,
+    letter_words,
+    normalize_space,
+    parse_bare_date_line,
+    same_text,
+    word_tuple,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "newsbot" / "data"
 DEFAULT_CHROME_FILE = DATA_DIR / "chrome.toml"
@@ -184,14 +193,14 @@ class StripResult:
 
 
 # -- matching one paragraph ------------------------------------------------------------------------
-def _covered(tokens: list[str], phrases: set[tuple[str, ...]], longest: int) -> bool:
+def _covered(tokens: tuple[str, ...], phrases: set[tuple[str, ...]], longest: int) -> bool:
     """True when the tokens are a sequence of whole phrases (DP over word positions)."""
     if not tokens:
         return False
     ok = [True] + [False] * len(tokens)
     for end in range(1, len(tokens) + 1):
         for size in range(1, min(longest, end) + 1):
-            if ok[end - size] and tuple(tokens[end - size:end]) in phrases:
+            if ok[end - size] and tokens[end - size:end] in phrases:
                 ok[end] = True
                 break
     return ok[-1]
@@ -202,22 +211,29 @@ class _Matcher:
         self.rules = rules
         self.all_phrases = rules.drop | rules.cut
         self.longest = max((len(p) for p in self.all_phrases), default=1)
+        # Cheap exact pre-checks before the cover DP (most paragraphs are article text): a covered paragraph
+        # starts with a phrase's first word, ends with a phrase's last word and uses only phrase words.
+        self.first_words = {p[0] for p in self.all_phrases if p}
+        self.last_words = {p[-1] for p in self.all_phrases if p}
+        self.vocabulary = {w for p in self.all_phrases for w in p}
+        self.prefixes = tuple(rules.prefixes)  # str.startswith(tuple) = any(startswith) in one call
         marker_alt = "|".join(sorted((re.escape(m) for m in rules.markers if m), key=len, reverse=True))
         self.tail_marker = re.compile(r"\s+\(?(" + marker_alt + r")\)?\s*$") if marker_alt else None
         self.paren_marker = re.compile(r"\s*\((" + marker_alt + r")\)\s*$") if marker_alt else None
 
     def widget(self, text: str) -> str | None:
         """'cut' for a widget heading, 'phrase' for other listed chrome, else None."""
-        tokens = letter_words(text)
-        if not _covered(tokens, self.all_phrases, self.longest):
+        tokens = letter_tuple(text)
+        if (not tokens or tokens[0] not in self.first_words or tokens[-1] not in self.last_words
+                or not self.vocabulary.issuperset(tokens) or not _covered(tokens, self.all_phrases, self.longest)):
             return None
-        if tuple(tokens) in self.rules.cut or not _covered(tokens, self.rules.drop, self.longest):
+        if tokens in self.rules.cut or not _covered(tokens, self.rules.drop, self.longest):
             return "cut"
         return "phrase"
 
     def notice(self, text: str) -> str | None:
         folded = fold(text)
-        if any(folded.startswith(p) for p in self.rules.prefixes):
+        if folded.startswith(self.prefixes):
             return "notice"
         if len(folded.split()) <= self.rules.max_words and any(p.search(folded) for p in self.rules.patterns):
             return "pattern"
@@ -280,7 +296,11 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
     lead was in the body) and what was removed by which rule."""
     rules = rules or default_rules()
     matcher = rules.matcher()
-    paras = [normalize_space(p) for p in paragraphs if p and normalize_space(p)]
+    paras = [q for p in paragraphs if p and (q := normalize_space(p))]
+    # Each paragraph's folded words and word count, once: the rules below compare every paragraph with
+    # the title, the lead, the category and the kept paragraphs (word tuples: memoised in newsbot.text).
+    para_words = [word_tuple(p) for p in paras]
+    counts = [len(p.split()) for p in paras]
     result = StripResult(body=[])
     fields = result.fields
     removed = result.removed
@@ -288,7 +308,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
     # The lead repeated in the body, possibly in another case (the seed's spot is lower-cased): the
     # best-cased copy becomes the lead. A lead that is only the start of a repeated head paragraph
     # (a meta description cut short) is replaced by that paragraph.
-    lead_copies = _lead_copies(paras, title, lead)
+    lead_copies = _lead_copies(para_words, title, lead)
     if lead_copies:
         candidates = [paras[i] for i in lead_copies]
         if lead and same_text(lead, candidates[0]):
@@ -297,27 +317,32 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
         if best != lead:
             fields["lead"] = best
         lead = best
+    # same_text(para, x) is `para's words and para's words == x's words`; x's words are computed once.
+    title_words, lead_words = word_tuple(title), word_tuple(lead)
+    category_words = word_tuple(category) if category else ()
 
     # "Kaynak: Bakanlık verileri" under a table is not a credit: a trailer naming an unknown agency only
     # counts after the last article paragraph.
-    last_long = max((i for i, p in enumerate(paras) if len(p.split()) >= ARTICLE_WORDS), default=-1)
+    last_long = max((i for i, n in enumerate(counts) if n >= ARTICLE_WORDS), default=-1)
     trailers = {}
     for i, para in enumerate(paras):
-        got = matcher.trailer(para)
+        # trailer() rejects longer paragraphs itself; checking the count here saves the call.
+        got = matcher.trailer(para) if counts[i] <= TRAILER_MAX_WORDS else None
         if got and (i > last_long or not got.get("agency") or rules.known_agency(got["agency"])):
             trailers[i] = got
     trailer_at = list(trailers)
     seen_article = False
     skip_links = False
-    kept_keys: list[list[str]] = []
+    kept_keys: set[tuple[str, ...]] = set()
     i = 0
     while i < len(paras):
         para = paras[i]
+        pw = para_words[i]
         rule = None
         got = trailers.get(i)
         date_iso, is_date = parse_bare_date_line(para)
         if got:
-            rule = "agency_marker" if set(got) == {"agency"} and not re.search(r":", para) else "trailer"
+            rule = "agency_marker" if set(got) == {"agency"} and ":" not in para else "trailer"
             for key, value in got.items():
                 fields.setdefault(key, value)
         elif is_date:
@@ -333,15 +358,15 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
             rule = "phrase"
         elif (kind := matcher.notice(para)) is not None:
             rule = kind
-        elif not letter_words(para):
+        elif not letter_tuple(para):
             rule = "no_text"
-        elif title and (same_text(para, title) or _title_then_date(para, title, fields)):
+        elif title and ((pw and pw == title_words) or _title_then_date(para, pw, title_words, fields)):
             rule = "title_repeat"
-        elif not seen_article and category and same_text(para, category):
+        elif not seen_article and category and pw and pw == category_words:
             rule = "category_line"
-        elif lead and same_text(para, lead):
+        elif lead and pw and pw == lead_words:
             rule = "lead_repeat"
-        elif words(para) in kept_keys:
+        elif pw in kept_keys:
             rule = "duplicate"
         elif skip_links and _is_link_like(para):
             rule = "cut_after"
@@ -350,36 +375,37 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
         else:
             skip_links = False
             result.body.append(para)
-            kept_keys.append(words(para))
-            seen_article = seen_article or len(para.split()) >= ARTICLE_WORDS
+            kept_keys.add(pw)
+            seen_article = seen_article or counts[i] >= ARTICLE_WORDS
         i += 1
 
     _strip_tail_markers(result, matcher)
     return result
 
 
-def _lead_copies(paras: list[str], title: str, lead: str) -> list[int]:
-    """Indexes of the body paragraphs that are the lead: folded copies of it, or a head paragraph that
-    appears twice and starts with the (possibly truncated) lead."""
-    if lead:
-        copies = [i for i, p in enumerate(paras) if same_text(p, lead)]
+def _lead_copies(para_words: list[tuple[str, ...]], title: str, lead: str) -> list[int]:
+    """Indexes of the body paragraphs (given as their word tuples) that are the lead: folded copies of it,
+    or a head paragraph that appears twice and starts with the (possibly truncated) lead."""
+    lead_words = word_tuple(lead)
+    if lead and lead_words:  # same_text(p, lead) needs words on both sides
+        copies = [i for i, w in enumerate(para_words) if w == lead_words]
         if copies:
             return copies
-    lead_words = words(lead)
-    for para in paras[:6]:
-        para_words = words(para)
-        if len(para_words) < 8 or (title and same_text(para, title)):
+    title_words = word_tuple(title)
+    for words in para_words[:6]:
+        if len(words) < 8 or (title and words == title_words):
             continue
-        copies = [j for j, p in enumerate(paras) if words(p) == para_words]
-        if len(copies) >= 2 and para_words[: len(lead_words)] == lead_words:
+        # The cheap prefix test first (the result does not depend on the order).
+        if words[: len(lead_words)] != lead_words:
+            continue
+        copies = [j for j, w in enumerate(para_words) if w == words]
+        if len(copies) >= 2:
             return copies
     return []
 
 
-def _title_then_date(para: str, title: str, fields: dict) -> bool:
+def _title_then_date(para: str, para_words: tuple[str, ...], title_words: tuple[str, ...], fields: dict) -> bool:
     """A heading line that is the title followed by the date line ("Başlık 12-07-2025 17:12")."""
-    title_words = words(title)
-    para_words = words(para)
     if para_words[: len(title_words)] != title_words or len(para_words) == len(title_words):
         return False
     # Find where the title ends in the original text: after as many word tokens as the title has.
@@ -398,7 +424,11 @@ def _strip_tail_markers(result: StripResult, matcher: _Matcher) -> None:
         return
     body = result.body
     for idx, para in enumerate(body):
-        pattern = matcher.tail_marker if idx == len(body) - 1 else matcher.paren_marker
+        last = idx == len(body) - 1
+        # Paragraphs are stripped, so the paren pattern (`\)\s*$`) can only match one ending in ")".
+        if not last and not para.endswith(")"):
+            continue
+        pattern = matcher.tail_marker if last else matcher.paren_marker
         match = pattern.search(fold_chars(para))
         if match and match.start() > 0:
             result.fields.setdefault("agency", matcher.rules.agency(para[match.start(1):match.end(1)]))
