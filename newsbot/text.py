@@ -114,6 +114,13 @@ def letter_tuple(text: str) -> tuple[str, ...]:
     return tuple(_LETTERS_RE.findall(fold(text)))
 
 
+def first_letter_word(text: str) -> str | None:
+    """The first of `letter_words(text)`, or None when there is none; cheaper than tokenising a long text
+    when only its start matters."""
+    match = _LETTERS_RE.search(fold(text))
+    return match.group() if match else None
+
+
 def letter_words(text: str) -> list[str]:
     """Folded runs of letters only: digits and punctuation split and vanish ("HABERLER3664" → haberler)."""
     return list(letter_tuple(text))

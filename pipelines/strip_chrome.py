@@ -23,6 +23,7 @@ from pathlib import Path
 from itemadapter import ItemAdapter
 
 from newsbot.text import (
+    first_letter_word,
     fold,
     fold_chars,
     letter_tuple,
@@ -223,8 +224,12 @@ class _Matcher:
 
     def widget(self, text: str) -> str | None:
         """'cut' for a widget heading, 'phrase' for other listed chrome, else None."""
+        # Most paragraphs fail on their first word: look at it before tokenising the whole paragraph.
+        first = first_letter_word(text)
+        if first is None or first not in self.first_words:
+            return None
         tokens = letter_tuple(text)
-        if (not tokens or tokens[0] not in self.first_words or tokens[-1] not in self.last_words
+        if (tokens[-1] not in self.last_words
                 or not self.vocabulary.issuperset(tokens) or not _covered(tokens, self.all_phrases, self.longest)):
             return None
         if tokens in self.rules.cut or not _covered(tokens, self.rules.drop, self.longest):
@@ -235,7 +240,9 @@ class _Matcher:
         folded = fold(text)
         if folded.startswith(self.prefixes):
             return "notice"
-        if len(folded.split()) <= self.rules.max_words and any(p.search(folded) for p in self.rules.patterns):
+        # fold() leaves single spaces between words, so counting spaces counts its split() words.
+        count = folded.count(" ") + 1 if folded else 0
+        if count <= self.rules.max_words and any(p.search(folded) for p in self.rules.patterns):
             return "pattern"
         return None
 
@@ -300,7 +307,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
     # Each paragraph's folded words and word count, once: the rules below compare every paragraph with
     # the title, the lead, the category and the kept paragraphs (word tuples: memoised in newsbot.text).
     para_words = [word_tuple(p) for p in paras]
-    counts = [len(p.split()) for p in paras]
+    counts = [p.count(" ") + 1 for p in paras]  # = len(p.split()): normalize_space left single spaces
     result = StripResult(body=[])
     fields = result.fields
     removed = result.removed
@@ -358,7 +365,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
             rule = "phrase"
         elif (kind := matcher.notice(para)) is not None:
             rule = kind
-        elif not letter_tuple(para):
+        elif first_letter_word(para) is None:
             rule = "no_text"
         elif title and ((pw and pw == title_words) or _title_then_date(para, pw, title_words, fields)):
             rule = "title_repeat"
