@@ -14,6 +14,7 @@ category, title, lead.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections import Counter
@@ -48,6 +49,9 @@ TRAILER_MAX_WORDS = 14
 TRAILER_PART_MAX_WORDS = 5
 # Lines after a mid-body widget heading that look like links to other stories.
 LINK_MAX_WORDS = 16
+# Short lines recur page after page on a site (trailers, labels, widget lines): the matcher remembers
+# its trailer answer for this many recent lines (bounded, so a long crawl's memory stays flat).
+TRAILER_MEMO = 4096
 _PART_SPLIT = re.compile(r"\s+[/|]\s+|\s*\|\s*")
 _SENTENCE_END = re.compile(r"[.!?…:\"”»)]\s*$")
 
@@ -218,6 +222,8 @@ class _Matcher:
         self.last_words = {p[-1] for p in self.all_phrases if p}
         self.vocabulary = {w for p in self.all_phrases for w in p}
         self.prefixes = tuple(rules.prefixes)  # str.startswith(tuple) = any(startswith) in one call
+        # trailer() is a pure function of the text for these rules (a new matcher is built when rules change).
+        self._trailer_memo = functools.lru_cache(maxsize=TRAILER_MEMO)(self._trailer)
         marker_alt = "|".join(sorted((re.escape(m) for m in rules.markers if m), key=len, reverse=True))
         self.tail_marker = re.compile(r"\s+\(?(" + marker_alt + r")\)?\s*$") if marker_alt else None
         self.paren_marker = re.compile(r"\s*\((" + marker_alt + r")\)\s*$") if marker_alt else None
@@ -251,6 +257,10 @@ class _Matcher:
         or None when it is not one."""
         if len(text.split()) > TRAILER_MAX_WORDS:
             return None
+        found = self._trailer_memo(text)
+        return None if found is None else dict(found)  # a copy: the memo's dict must not change
+
+    def _trailer(self, text: str) -> dict | None:
         found: dict = {}
         matched = False
         for part in _PART_SPLIT.split(text.strip()):
@@ -280,8 +290,9 @@ class _Matcher:
                 return got
         # A bare credit: "İHA", "(DHA)", or an agency and its bureau city ("İHA Ordu").
         tokens = part.split()
-        if _agency_key(tokens[0].strip("()")) in self.rules.markers and (
-            len(tokens) == 1 or (len(tokens) == 2 and tokens[1].isalpha() and tokens[1][0].isupper())
+        # The shape test first: it is cheap and fails for most parts (folding the first word is not).
+        if (len(tokens) == 1 or (len(tokens) == 2 and tokens[1].isalpha() and tokens[1][0].isupper())) and (
+            _agency_key(tokens[0].strip("()")) in self.rules.markers
         ):
             return {"agency": self.rules.agency(tokens[0])}
         return None
@@ -450,7 +461,7 @@ def strip_text(text: str, title: str | None = None, rules: ChromeRules | None = 
     return the body and those fields."""
     rules = rules or default_rules()
     matcher = rules.matcher()
-    lines = [normalize_space(line) for line in text.splitlines() if normalize_space(line)]
+    lines = [clean for line in text.splitlines() if (clean := normalize_space(line))]
     title_at = _find_title(lines, title, matcher)
     fields: dict = {}
     category = None
