@@ -190,6 +190,21 @@ def test_widget_injected_mid_body_drops_only_its_links():
     assert result.fields == {"agency": "İHA", "editor": "TE Bilisim"}
 
 
+def test_memoised_answers_stay_right_across_pages_and_rule_changes():
+    # The matcher memoises trailer answers and newsbot.text memoises tokens: changing one page's result
+    # must not change the next page's, and rules added later must take effect.
+    rules = load_rules()
+    body = [ARTICLE, "Kaynak: IHA / Editör: TE Bilisim"]
+    first = strip_paragraphs(body, rules=rules)
+    first.fields["agency"] = "changed"
+    first.body.append("changed")
+    second = strip_paragraphs(body, rules=rules)
+    assert second.fields == {"agency": "İHA", "editor": "TE Bilisim"} and second.body == [ARTICLE]
+    assert strip_paragraphs([ARTICLE, "Muhabir: Ayşe Yılmaz"], rules=rules).fields == {}
+    rules.add({"trailer": [{"pattern": "muhabir\\s*:\\s*(?P<editor>.+)"}]}, "extra")
+    assert strip_paragraphs([ARTICLE, "Muhabir: Ayşe Yılmaz"], rules=rules).fields == {"editor": "Ayşe Yılmaz"}
+
+
 def test_bare_date_lines():
     assert parse_bare_date_line("12-07-2025 17:12") == ("2025-07-12T17:12:00+03:00", True)
     assert parse_bare_date_line("05.04.2025 - Güncelleme : 05.04.2025") == ("2025-04-05", True)
