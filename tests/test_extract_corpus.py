@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 from functools import cache
 
+import lxml.html
 import pytest
 
 from newsbot.extract import extract_article
@@ -118,3 +119,39 @@ def test_agency_credit_on_republishing_sites():
 def test_canonical_url_from_link_rel():
     article = extracted("fundus-current-NTVTR_2025_11_10")
     assert article["canonical_url"] == GROUND_TRUTH["fundus-current-NTVTR_2025_11_10"]["url"]
+
+
+# -- newsbot.extract.main_text: trafilatura's output for less CPU ----------------------------------
+GENERAL = SHARED / "corpus" / "trafilatura"
+
+
+def _general_sample() -> list[tuple[str, str]]:
+    """Every 10th page of the trafilatura evaluation set (99 pages: readability, justext, baseline and
+    recall-retry paths all occur), as (file, url)."""
+    data = json.loads((GENERAL / "evaldata.json").read_text(encoding="utf-8"))
+    out = []
+    for url, entry in list(data.items())[::10]:
+        for folder in ("cache", "eval"):
+            path = GENERAL / folder / (entry["file"] + ".gz")
+            if path.exists():
+                out.append((str(path), url if url.startswith("http") else "https://example.org/"))
+                break
+    return out
+
+
+@pytest.mark.parametrize("path,url", [(str(CORPUS / GROUND_TRUTH[p]["html"]), GROUND_TRUTH[p]["url"]) for p in PAGES]
+                         + _general_sample())
+def test_main_text_is_trafilaturas_output(path, url):
+    import trafilatura
+
+    from newsbot.extract.charset import decode_html
+    from newsbot.extract.dom import parse_html
+    from newsbot.extract.main_text import main_text
+
+    data = open(path, "rb").read()
+    root = parse_html(decode_html(gzip.decompress(data) if path.endswith(".gz") else data))
+    before = lxml.html.tostring(root)
+    ours = main_text(root, url)
+    assert lxml.html.tostring(root) == before  # the caller's tree is left as it was
+    assert ours == (trafilatura.extract(root, url=url, include_comments=False, include_tables=True,
+                                        deduplicate=False) or "")

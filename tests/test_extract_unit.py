@@ -257,3 +257,26 @@ def test_meta_tags_split_and_headline_only_description_is_no_lead():
     article = extract_article(page(head, "<p>Metin.</p>").encode(), "http://e.com/a")
     assert article["tags"] == ["Suriye", "kadın", "aile"]
     assert article["lead"] == ""
+
+
+# -- main_text (trafilatura's cascade with the steps skipped that cannot change the result) ----------
+@pytest.mark.parametrize("body", [
+    # nothing for the raw-tree prunes; text far longer than the rest of the page: no readability
+    "<article><h1>Başlık</h1><p>" + "Uzun bir haber paragrafı burada yer alıyor. " * 12 + "</p></article>",
+    # a comments container (pruned, its tail kept) and many menu links around a short article
+    "<nav>" + "<a href='/x'>Menü bağlantısı</a>" * 80 + "</nav><article><p>" + "Kısa haber metni. " * 20
+    + "</p></article><div class='comments'>Yorum yok</div>sonraki metin",
+    # a table-only body and an empty page
+    "<table><tr><td>" + "hücre metni " * 40 + "</td></tr></table>",
+    "",
+])
+def test_main_text_equals_trafilatura_extract(body):
+    import trafilatura
+
+    from newsbot.extract.dom import parse_html
+    from newsbot.extract.main_text import main_text
+
+    root = parse_html(page("<title>t</title>", body))
+    expected = trafilatura.extract(root, url="http://e.com/a", include_comments=False, include_tables=True,
+                                   deduplicate=False) or ""
+    assert main_text(root, "http://e.com/a") == expected

@@ -135,7 +135,7 @@ def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str
     if selectors.get("body"):
         paragraphs = selector_body(root, selectors["body"])
     if word_count(paragraphs) < MIN_SELECTOR_WORDS:
-        paragraphs = trafilatura_body(lxml.html.tostring(root, encoding="unicode"), url)
+        paragraphs = trafilatura_body(root, url)
     # JSON-LD articleBody is a last resort: it is often a summary (AA 2026) or loses quotes (Hürriyet).
     ld_body = text_paragraphs(_ld_str(st, "articleBody"))
     if word_count(paragraphs) < word_count(ld_body) / 2:

@@ -19,14 +19,20 @@ BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "aside", "head
                         "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
                         "blockquote", "figure", "figcaption", "table", "tr", "td", "th", "pre", "hr", "address"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Characters lxml refuses in text it is asked to set (trafilatura rewrites text nodes and gives up on the
+# page otherwise); trafilatura strips the same set before parsing a string.
+_INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _selector_cache: dict[str, CSSSelector] = {}
+# The parser trafilatura uses (comments and processing instructions dropped, no id index): the tree is
+# handed to trafilatura as it is, so it must look like the tree trafilatura would parse itself.
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a page; an empty or unparsable page gives an empty <html> rather than an exception."""
-    text = _XML_DECL.sub("", text)  # lxml refuses str input with an encoding declaration
+    text = _INVALID_XML_CHARS.sub("", _XML_DECL.sub("", text))  # lxml refuses str input with an encoding declaration
     try:
-        return lxml.html.document_fromstring(text or "<html></html>")
+        return lxml.html.document_fromstring(text or "<html></html>", parser=_PARSER)
     except (ParserError, ValueError):
         return lxml.html.document_fromstring("<html></html>")
 

@@ -1,0 +1,182 @@
+"""trafilatura's main text, same output, less CPU.
+
+`trafilatura.extract(tree, include_comments=False, include_tables=True, deduplicate=False)` spends most of
+its time on work whose result it then throws away on a typical news page: two regex XPaths over the raw
+tree that match nothing (lxml runs EXSLT `re:test` as a Python call per element), readability and
+justext run only to be compared with its own result, and a whole-page text dump (`html2txt`) to decide
+whether a short extraction covers too little of the page. This module runs trafilatura's own cascade
+(`trafilatura.core.trafilatura_sequence`, pinned at 2.3.1 in requirements.txt) for exactly that
+configuration and skips a step only where a cheap test shows the step cannot change the result:
+
+- the raw-tree prunes test their XPath conditions only on elements whose class or id could satisfy
+  them (a plain regex over all class and id values), not on every element;
+- html2txt runs only when an upper bound of its length could trigger the recall retry (exact);
+- readability/justext run whenever trafilatura's own rules would examine justext (short or "unclean"
+  result) or could prefer readability for structure (no paragraphs, table-dominated), and otherwise
+  only when the result is shorter than READABILITY_PAGE_SHARE of the page's text — readability replaces
+  a result only when it is more than twice as long. This last gate is measured, not proven: on the 1,001
+  corpus pages and the bench site's pages the output is identical to trafilatura's.
+
+Any other trafilatura version, or any error here, falls back to `trafilatura.extract` itself.
+tests/test_extract_corpus.py holds the output equal to trafilatura's on the Turkish corpus and on every
+10th page of the trafilatura evaluation set."""
+
+from __future__ import annotations
+
+import re
+from copy import copy
+from functools import lru_cache
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+_VERSION = "2.3.1"
+_ENABLED = trafilatura.__version__ == _VERSION
+if _ENABLED:  # internal API of this exact version; never imported for another one
+    from lxml.etree import Element
+    from trafilatura import core as _core
+    from trafilatura.baseline import _BLOCK_ELEMS
+    from trafilatura.external import SANITIZED_XPATH, compare_extraction
+    from trafilatura.settings import Extractor
+    from trafilatura.utils import normalize_unicode
+    from trafilatura.xml import delete_element, xmltotxt
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+# An element the raw-tree prune XPaths (RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH) select has a
+# class or id containing one of these: only such elements are tested against the XPaths' conditions.
+_PRUNE_HINT = re.compile(r"mvp-post-add-|infinite-?scroll|elementor-share-buttons|[Cc]omment|comol|disqus_thread"
+                         r"|dsq-comments")
+_CLASS_ID = etree.XPath("//@class|//@id")
+# The same conditions tested on one element (".//*[…]" → "self::*[…]"), in trafilatura's order.
+_PRUNE_SELF = [
+    etree.XPath(x.path.strip().replace(".//*", "self::*", 1), namespaces={"re": "http://exslt.org/regular-expressions"})
+    for x in (*RAW_TREE_PRUNE_XPATH, *REMOVE_COMMENTS_AND_LISTS_XPATH)
+] if _ENABLED else []
+_P_TEXT = etree.XPath(".//p//text()")
+# readability/justext are run when the extraction is shorter than this share of the page's text (see below)
+READABILITY_PAGE_SHARE = 0.3
+
+
+def _body_text_bound(page: lxml.html.HtmlElement) -> int:
+    """An upper bound of len(html2txt(tree)) from `page` (the tree without script/style/fencedframe):
+    html2txt removes more (svg, template, aside, footers, cookie banners) and inserts at most two spaces
+    per block element; removing text never lengthens whitespace-collapsed text."""
+    etree.strip_elements(page, "svg", "template", with_tail=False)
+    body = page.find(".//body")
+    if body is None:
+        return 0
+    return _collapsed_len([body.text_content()]) + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+
+
+@lru_cache(maxsize=1)
+def _options() -> Extractor:
+    """The Extractor trafilatura.extract builds for our arguments (per process: it reads the config)."""
+    return Extractor(output_format="txt", comments=False, tables=True, dedup=False)
+
+
+def _collapsed_len(texts: list[str]) -> int:
+    """Length of the texts joined, whitespace runs collapsed to one space and stripped."""
+    n = chars = 0
+    for token in "".join(texts).split():
+        n += 1
+        chars += len(token)
+    return chars + max(0, n - 1)
+
+
+def main_text(tree: lxml.html.HtmlElement, url: str | None) -> str:
+    """What `trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
+    deduplicate=False)` returns ("" for None). `tree` is left untouched."""
+    if _ENABLED:
+        try:
+            return _sequence(tree, url)
+        except Exception:  # an unexpected input: let trafilatura itself handle (or reject) it
+            pass
+    return trafilatura.extract(tree, url=url, include_comments=False, include_tables=True, deduplicate=False) or ""
+
+
+def _raw_prune(tree: lxml.html.HtmlElement, is_forum: bool) -> lxml.html.HtmlElement:
+    """prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH), then (not on a forum) with
+    REMOVE_COMMENTS_AND_LISTS_XPATH; each XPath's condition is evaluated only on elements whose class or
+    id could satisfy it. The only step that changes `tree` itself (later ones work on copies): a copy
+    is pruned."""
+    if not _PRUNE_HINT.search("\n".join(_CLASS_ID(tree))):
+        return tree
+    tree = copy(tree)
+    candidates = list(dict.fromkeys(a.getparent() for a in _CLASS_ID(tree) if _PRUNE_HINT.search(a)))
+    for number, condition in enumerate(_PRUNE_SELF):
+        if number == len(RAW_TREE_PRUNE_XPATH) and is_forum:
+            break
+        for el in candidates:
+            if condition(el):
+                delete_element(el)  # the tail text is kept, as prune_unwanted_nodes does
+    return tree
+
+
+def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
+    """trafilatura_sequence (core.py, 2.3.1) for comments off, balanced focus, no fast mode, with the
+    skips described in the module docstring; then extract()'s txt output."""
+    options = copy(_options())
+    options.url = options.source = url
+    is_forum = _core._forum_thread_page(tree)
+    tree = _raw_prune(tree, is_forum)
+    cleaned_tree, cleaned_tree_backup = _core._prepare_tree(tree, options, url)
+
+    # 1-2. main extractor; readability / justext only when they could be chosen
+    postbody, temp_text = _core.extract_content(cleaned_tree, options)
+    len_text = len(temp_text)
+    # The page's text as readability sees it (it drops script/style/fencedframe), on a copy kept for the
+    # html2txt bound below.
+    page = copy(tree)
+    etree.strip_elements(page, "script", "style", "fencedframe", with_tail=False)
+    page_len = _collapsed_len([page.text_content()])
+    may_replace = (
+        len_text == 0
+        or len_text < options.min_extracted_size  # justext examined
+        or bool(postbody.xpath(SANITIZED_XPATH))  # "unclean": justext examined
+        or not _P_TEXT(postbody)  # structurally deficient: readability may win
+        or len(postbody.findall(".//table")) > len(postbody.findall(".//p"))
+        # readability wins when more than twice as long, which needs a page with much more text than the
+        # extraction (measured on the corpora: all 29 pages where readability replaced a result that
+        # passed the tests above had len_text < 0.3 × page_len)
+        or len_text < READABILITY_PAGE_SHARE * page_len
+    )
+    if may_replace:
+        postbody, temp_text = compare_extraction(cleaned_tree_backup, copy(tree), postbody, temp_text, options)
+
+    # 3. rescue: baseline on the original tree, accepted only if it adds text
+    if len(temp_text) < options.min_extracted_size:
+        b_body, b_text, b_len = _core.baseline(tree)
+        if b_len > len(temp_text):
+            postbody, temp_text = b_body, b_text
+
+    # 4. recall escalation when a short extraction covers little of the page (html2txt computed only
+    # when its upper bound — body text plus the spaces it inserts at block elements — could trigger it)
+    len_text = len(temp_text)
+    if (
+        0 < len_text < _core.ESCALATION_MAX_LENGTH
+        and len_text < _core.ESCALATION_PAGE_SHARE * _body_text_bound(page)
+        and len_text < _core.ESCALATION_PAGE_SHARE * len(_core.html2txt(tree))
+    ):
+        r_options = copy(options)
+        r_options.focus = "recall"
+        r_text = ""
+        try:
+            r_body, r_text = _core._recall_retry(tree, r_options, url)
+        except Exception:
+            pass
+        j_text = ""
+        try:
+            j_body, j_text = _core.justext_rescue(copy(tree), options)
+        except Exception:
+            pass
+        len_text, r_len, j_len = len(temp_text), len(r_text), len(j_text)
+        if j_len > r_len and j_len > _core.ESCALATION_JUSTEXT_RATIO * len_text:
+            postbody, temp_text = j_body, j_text
+        elif r_len >= options.min_extracted_size and r_len > _core.ESCALATION_ACCEPT_RATIO * len_text:
+            postbody, temp_text = r_body, r_text
+
+    if len(temp_text) < options.min_output_size:
+        return ""
+    # extract()'s txt output: body text, then the (empty) comments body, stripped, NFC
+    return normalize_unicode(f"{xmltotxt(postbody, False)}\n{xmltotxt(Element('body'), False)}".strip())
