@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pymongo
+import pymongo.collection
 from bson import json_util
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, ConfigurationError, InvalidURI, PyMongoError
@@ -213,14 +214,13 @@ def open_client(config: StoreConfig | str | Path | None = None, **client_kwargs)
             return pymongo.MongoClient(config.uri, **kwargs)
         except PyMongoError as exc:
             raise StoreError(f"cannot use MongoDB {mask_uri(config.uri)}: {mask(exc)}") from None
-    import litemongo
-
     (config.embedded_dir / config.db_name).mkdir(parents=True, exist_ok=True)
+    connect = _embedded_connect()
     # Clients that create the store's files at the same moment can collide (litemongo creates them
     # without locking): open and create the collections one client at a time, across processes too.
     with _EMBEDDED_OPEN, open(config.embedded_dir / ".open.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        client = litemongo.connect(str(config.embedded_dir.resolve()))
+        client = connect(str(config.embedded_dir.resolve()))
         try:
             for name in (ARTICLES, RUNS):
                 client[config.db_name][name].find_one({}, {"_id": 1})
@@ -231,6 +231,22 @@ def open_client(config: StoreConfig | str | Path | None = None, **client_kwargs)
 
 
 _EMBEDDED_OPEN = threading.Lock()
+# The embedded store keeps its query index in SQLite (newsbot.embedded_store): litemongo's own keeps a
+# hash index of every indexed field of every document in memory and rebuilds it whenever another
+# connection writes (issue 7). False gives plain litemongo (bench/store_scaling.py compares the two).
+EMBEDDED_INDEXED = True
+
+
+def _embedded_connect() -> Callable[[str], Any]:
+    if not EMBEDDED_INDEXED:
+        import litemongo
+
+        return litemongo.connect
+    try:
+        from newsbot import embedded_store
+    except RuntimeError as exc:  # EmbeddedStoreUnsupported: one line naming what is missing
+        raise StoreError(str(exc)) from None
+    return embedded_store.connect
 _FROM_ENV = object()
 
 
@@ -270,6 +286,16 @@ def _uri_options(uri: str) -> dict:
         return dict(parse_uri(uri, validate=False, warn=True).get("options") or {})
     except Exception:
         return {}
+
+
+def write_batch(collection: Any) -> contextlib.AbstractContextManager:
+    """One SQLite transaction (one commit) for the writes made inside, on an embedded-store collection
+    (newsbot.embedded_store); nothing on MongoDB, where each request is its own round trip anyway."""
+    if isinstance(collection, pymongo.collection.Collection) or not EMBEDDED_INDEXED:
+        return contextlib.nullcontext()
+    from newsbot.embedded_store import write_batch as embedded_batch
+
+    return embedded_batch(collection)
 
 
 def ensure_indexes(db) -> None:
@@ -340,7 +366,8 @@ def write_ops(db, ops: list[Op]) -> WriteCounts:
     for collection, group in by_collection.items():
         requests = [UpdateOne(q, u, upsert=True) for _, q, u in group]
         try:
-            result = db[collection].bulk_write(requests, ordered=False)
+            with write_batch(db[collection]):
+                result = db[collection].bulk_write(requests, ordered=False)
             counts.inserted += result.upserted_count
             counts.updated += result.matched_count
         except BulkWriteError as exc:

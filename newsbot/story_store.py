@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 
 from pymongo import ASCENDING, DESCENDING
 
-from newsbot.store import ARTICLES, StoreConfig, open_client
+from newsbot.store import ARTICLES, StoreConfig, open_client, write_batch
 
 logger = logging.getLogger(__name__)
 
@@ -211,9 +211,10 @@ class BatchIndex:
             return 0
         # One update per signature, not one bulk write: FerretDB 1.24 (SQLite) was seen to hang on long
         # multi-statement writes running beside the store writer's bulk upserts.
-        for key, doc in self.added.items():
-            self.collection.update_one({"_id": key}, {"$set": {k: v for k, v in doc.items() if k != "_id"}},
-                                       upsert=True)
+        with write_batch(self.collection):  # embedded store: one commit for the batch
+            for key, doc in self.added.items():
+                self.collection.update_one({"_id": key}, {"$set": {k: v for k, v in doc.items() if k != "_id"}},
+                                           upsert=True)
         written, self.added = len(self.added), {}
         return written
 
@@ -238,5 +239,6 @@ def story_ops(story_id: str, *, site: str, url: str, title: str = "", agency: st
 def record_stories(db, ops: list[tuple[dict, dict, bool]]) -> None:
     """Write `story_ops` of many articles in order (create, then add), one update each (see BatchIndex.flush)."""
     stories = db[STORIES]
-    for query, update, upsert in ops:
-        stories.update_one(query, update, upsert=upsert)
+    with write_batch(stories):  # embedded store: one commit for the batch
+        for query, update, upsert in ops:
+            stories.update_one(query, update, upsert=upsert)

@@ -1,0 +1,455 @@
+"""The embedded store's query index in SQLite (issue 7): O(1) memory and O(log N) look-ups per query.
+
+litemongo 0.2.0 answers an indexed query (`_id`, or a field of a declared index, by equality or `$in`)
+from hash indexes of every indexed field of every document that it keeps in process memory, and
+rebuilds them — reading and decoding every document — whenever `PRAGMA data_version` shows that
+another connection wrote. A crawl has several connections (store writer thread, dedupe worker,
+incremental middleware), so each write batch of one made the others rebuild: memory grew ~27 KiB and
+CPU ~7 ms per stored article (bench/store_scaling.py).
+
+`IndexedCollectionStore` keeps that index in two tables of the collection's own SQLite file instead:
+
+- `newsbot_qidx(path, key, doc)`: one row per (indexed path, index key, encoded document id) —
+  the keys of litemongo's own `indexing._doc_keys` (so the candidates are the ones its hash index
+  would give: a superset that mongomock still filters), serialised to text; a document whose value
+  cannot be keyed gets the row `UNKEYED`, a candidate for every query on that path. `_id` needs no
+  rows: the documents table's primary key answers it.
+- `newsbot_qidx_pending(doc)`: filled by triggers on every insert, update and delete of the documents
+  table. Our own writes maintain their rows and clear their pending row in the same transaction, so it
+  stays empty; a row left there means a connection that does not know this index (plain litemongo, or
+  litemongo's drop/rename) changed that document, and the next query re-indexes it first.
+- `info['newsbot_qidx_paths']`: the paths the rows cover. When the declared indexes name other paths
+  (an index created or dropped, or a store written before this module existed) the rows are rebuilt.
+
+Unique indexes are checked inside the write's own transaction (BEGIN IMMEDIATE serialises writers
+across threads and processes), so two clients can never both insert the same key; litemongo's check
+after the commit still runs and now costs one indexed query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_LITEMONGO = "0.2.0"  # the version whose internals this module was written and tested against
+QIDX = "newsbot_qidx"
+PENDING = "newsbot_qidx_pending"
+PATHS_KEY = "newsbot_qidx_paths"
+UNKEYED = "\x00"  # real keys start with a type letter, so this equals none of them
+MAX_PARAMS = 30000  # SQLite 3.32+ allows 32766 host parameters per statement
+CHUNK = 200  # documents read per SELECT when a query has many candidates
+
+
+class EmbeddedStoreUnsupported(RuntimeError):
+    """The installed litemongo lacks an internal this module relies on."""
+
+
+def _load() -> dict[str, Any]:
+    """The litemongo internals used here, or EmbeddedStoreUnsupported naming what is missing."""
+    try:
+        import litemongo
+        from litemongo import sqlite_store
+        from litemongo._vendor import mongomock
+        from litemongo._vendor.mongomock import filtering, helpers, indexing
+    except ImportError as exc:
+        raise EmbeddedStoreUnsupported(f"embedded store: cannot import litemongo internals ({exc}); "
+                                       f"install litemongo=={REQUIRED_LITEMONGO}") from None
+    needed = {
+        sqlite_store: ["CollectionStore", "DatabaseStore", "ServerStore", "TableDict"],
+        sqlite_store.CollectionStore: ["DOCUMENTS", "INFO", "open", "find_candidates", "documents", "drop"],
+        sqlite_store.TableDict: ["encode_key", "_encode_doc", "_decode_doc"],
+        indexing: ["_doc_keys", "query_keys", "index_paths"],
+        filtering: ["filter_applies"],
+        helpers: ["get_value_by_dot"],
+        mongomock: ["DuplicateKeyError"],
+    }
+    missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in needed.items() for name in names
+               if not hasattr(owner, name)]
+    if missing:
+        raise EmbeddedStoreUnsupported(
+            f"embedded store: litemongo {getattr(litemongo, '__version__', '?')} lacks {', '.join(missing)}; "
+            f"install litemongo=={REQUIRED_LITEMONGO}")
+    return {"sqlite_store": sqlite_store, "indexing": indexing, "filter_applies": filtering.filter_applies,
+            "get_value_by_dot": helpers.get_value_by_dot, "DuplicateKeyError": mongomock.DuplicateKeyError,
+            "version": getattr(litemongo, "__version__", "?")}
+
+
+_L = _load()
+_sqlite_store = _L["sqlite_store"]
+_indexing = _L["indexing"]
+_filter_applies = _L["filter_applies"]
+_get_value_by_dot = _L["get_value_by_dot"]
+DuplicateKeyError = _L["DuplicateKeyError"]
+if _L["version"] != REQUIRED_LITEMONGO:
+    logger.warning("embedded store: written for litemongo %s, found %s", REQUIRED_LITEMONGO, _L["version"])
+
+
+def sql_key(key: tuple) -> str:
+    """litemongo's index key (a tuple from indexing._key_for) as text; equal keys give equal text."""
+    tag = key[0]
+    if tag == "nan":
+        return "nan"
+    value = key[1]
+    if tag == "s":
+        return "s" + value
+    if tag == "n":
+        return "n" + repr(value)  # a float, or "big"
+    if tag == "o":
+        return "o" + str(value)
+    if tag == "t":
+        return "t" + value.isoformat()
+    if tag == "x":
+        return "x" + bytes(value).hex()
+    return "?" + repr(key)
+
+
+def _id_values(condition: Any) -> list | None:
+    """The _id values a condition asks for (equality / $eq / $in of strings and ObjectIds), else None.
+
+    Other types are not planned on _id: their encoded keys could differ for values mongomock
+    considers equal (1 and 1.0 in litemongo's legacy key format)."""
+    from bson import ObjectId
+
+    if isinstance(condition, dict):
+        if set(condition) == {"$eq"}:
+            condition = condition["$eq"]
+        elif set(condition) == {"$in"} and isinstance(condition["$in"], list | tuple):
+            values = list(condition["$in"])
+            return values if all(isinstance(v, str | ObjectId) for v in values) else None
+        else:
+            return None
+    return [condition] if isinstance(condition, str | ObjectId) else None
+
+
+def _mark(row: str) -> str:
+    """Trigger statement: note the document of NEW / OLD as changed (once)."""
+    return (f"INSERT INTO {PENDING} SELECT {row}._id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {PENDING} WHERE doc = {row}._id);")
+
+
+class IndexedCollectionStore(_sqlite_store.CollectionStore):
+    """litemongo's SQLite CollectionStore with the query index in the same SQLite file (module doc)."""
+
+    def open(self) -> None:
+        super().open()
+        docs = self.DOCUMENTS
+        with self._connection:
+            for statement in (
+                f"CREATE TABLE IF NOT EXISTS {QIDX}(path TEXT NOT NULL, key TEXT NOT NULL, doc NOT NULL, "
+                f"PRIMARY KEY(path, key, doc)) WITHOUT ROWID",
+                f"CREATE INDEX IF NOT EXISTS {QIDX}_doc ON {QIDX}(doc)",
+                f"CREATE TABLE IF NOT EXISTS {PENDING}(doc PRIMARY KEY) WITHOUT ROWID",
+                # Not INSERT OR IGNORE: inside a trigger the outer statement's conflict policy wins, and
+                # litemongo's upsert (ON CONFLICT DO UPDATE) would turn a repeat into an error.
+                f"CREATE TRIGGER IF NOT EXISTS {PENDING}_ins AFTER INSERT ON {docs} BEGIN {_mark('NEW')} END",
+                f"CREATE TRIGGER IF NOT EXISTS {PENDING}_upd AFTER UPDATE ON {docs} "
+                f"BEGIN {_mark('NEW')} {_mark('OLD')} END",
+                f"CREATE TRIGGER IF NOT EXISTS {PENDING}_del AFTER DELETE ON {docs} BEGIN {_mark('OLD')} END",
+            ):
+                self._connection.execute(statement)
+        self._query_index = None
+
+    # -- transactions --------------------------------------------------------------------------------
+    _batch_depth = 0  # > 0 inside batch(): the writes share one transaction, committed at its end
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make the writes inside one transaction: a commit costs ~0.2 ms and writes every page the
+        write touched (a signature's 42 band keys land on ~42 index pages), so a dedupe batch or a
+        bulk write commits once instead of once per document. Each write keeps its own savepoint, so
+        a refused one (duplicate key) is undone alone, as without a batch. Other connections wait for
+        the file's write lock meanwhile (SQLite's busy timeout), so keep batches short."""
+        if self._batch_depth:
+            self._batch_depth += 1
+            try:
+                yield
+            finally:
+                self._batch_depth -= 1
+            return
+        connection = self._connection
+        if connection.in_transaction:
+            connection.commit()
+        connection.execute("BEGIN IMMEDIATE")
+        self._batch_depth = 1
+        try:
+            yield
+        except BaseException:
+            self._batch_depth = 0
+            if connection.in_transaction:  # the writes that succeeded stay, as they would unbatched
+                try:
+                    connection.commit()
+                except Exception:
+                    connection.rollback()
+            raise
+        self._batch_depth = 0
+        if connection.in_transaction:
+            connection.commit()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
+        """One write transaction; BEGIN IMMEDIATE takes the file's write lock up front, so what is read
+        inside (stored paths, unique keys) cannot change before the commit. In a batch: a savepoint."""
+        connection = self._connection
+        if self._batch_depth and connection.in_transaction:
+            connection.execute("SAVEPOINT newsbot_write")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK TO newsbot_write")
+                connection.execute("RELEASE newsbot_write")
+                raise
+            connection.execute("RELEASE newsbot_write")
+            return
+        if connection.in_transaction:  # a statement litemongo left open: commit it first
+            connection.commit()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Any]:
+        """One read snapshot for several SELECTs (WAL: it does not block writers); in a batch, the
+        batch's transaction (which sees its own writes)."""
+        connection = self._connection
+        if self._batch_depth and connection.in_transaction:
+            yield connection
+            return
+        if connection.in_transaction:
+            connection.commit()
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.commit()
+
+    # -- index rows ------------------------------------------------------------------------------------
+    def _wanted_paths(self) -> list[str]:
+        return sorted(_indexing.index_paths(self.indexes.values()) - {"_id"})
+
+    def _stored_paths(self, connection) -> list[str] | None:
+        row = connection.execute(f"SELECT value FROM {self.INFO} WHERE key = ?", (PATHS_KEY,)).fetchone()  # nosec
+        return json.loads(row[0]) if row else None
+
+    @staticmethod
+    def _rows(doc_key: Any, doc: dict, paths: list[str]) -> Iterator[tuple[str, str, Any]]:
+        for path in paths:
+            keys = _indexing._doc_keys(doc, path)
+            if keys is None:
+                yield path, UNKEYED, doc_key
+            else:
+                for key in keys:
+                    yield path, sql_key(key), doc_key
+
+    def _rebuild(self, connection, paths: list[str]) -> None:
+        """All rows anew for `paths` (inside a write transaction): O(N) once per change of the indexes."""
+        logger.info("embedded store: building the query index of %s on %s", self._path.name, paths or "_id only")
+        connection.execute(f"DELETE FROM {QIDX}")
+        connection.execute(f"DELETE FROM {PENDING}")
+        if paths:
+            reader = connection.execute(f"SELECT _id, doc FROM {self.DOCUMENTS}")  # nosec
+            decode = self._documents._decode_doc
+            connection.executemany(f"INSERT OR IGNORE INTO {QIDX} VALUES (?, ?, ?)",
+                                   (row for key, blob in reader for row in self._rows(key, decode(blob), paths)))
+        connection.execute(f"INSERT OR REPLACE INTO {self.INFO} VALUES (?, ?)", (PATHS_KEY, json.dumps(paths)))
+
+    def _catch_up(self, connection, paths: list[str]) -> None:
+        """Re-index the documents other connections changed without maintaining the index."""
+        decode = self._documents._decode_doc
+        for (doc_key,) in connection.execute(f"SELECT doc FROM {PENDING}").fetchall():
+            connection.execute(f"DELETE FROM {QIDX} WHERE doc = ?", (doc_key,))
+            row = connection.execute(f"SELECT doc FROM {self.DOCUMENTS} WHERE _id = ?", (doc_key,)).fetchone()  # nosec
+            if row is not None:
+                connection.executemany(f"INSERT OR IGNORE INTO {QIDX} VALUES (?, ?, ?)",
+                                       self._rows(doc_key, decode(row[0]), paths))
+        connection.execute(f"DELETE FROM {PENDING}")
+
+    def _current_paths(self, connection) -> list[str]:
+        """The paths the rows cover, made current first if needed (inside a write transaction)."""
+        wanted = self._wanted_paths()
+        if self._stored_paths(connection) != wanted:
+            self._rebuild(connection, wanted)
+        elif connection.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone():
+            self._catch_up(connection, wanted)
+        return wanted
+
+    # -- writes ----------------------------------------------------------------------------------------
+    def __setitem__(self, key: Any, val: dict) -> None:
+        doc_key = self._documents.encode_key(key)
+        blob = val if isinstance(val, bytes) else self._documents._encode_doc(val)
+        doc = self._documents._decode_doc(blob) if isinstance(val, bytes) else val
+        with self._rwlock.writer(), self._write() as connection:
+            paths = self._current_paths(connection)
+            connection.execute(
+                f"INSERT INTO {self.DOCUMENTS} VALUES(?, ?) ON CONFLICT(_id) DO UPDATE SET doc=excluded.doc",  # nosec
+                (doc_key, blob))
+            connection.execute(f"DELETE FROM {QIDX} WHERE doc = ?", (doc_key,))
+            connection.executemany(f"INSERT OR IGNORE INTO {QIDX} VALUES (?, ?, ?)", self._rows(doc_key, doc, paths))
+            connection.execute(f"DELETE FROM {PENDING} WHERE doc = ?", (doc_key,))
+            self._check_unique(connection, doc_key, doc, paths)
+
+    def __delitem__(self, key: Any) -> None:
+        doc_key = self._documents.encode_key(key)
+        with self._rwlock.writer(), self._write() as connection:
+            self._current_paths(connection)
+            deleted = connection.execute(f"DELETE FROM {self.DOCUMENTS} WHERE _id = ?", (doc_key,)).rowcount  # nosec
+            connection.execute(f"DELETE FROM {QIDX} WHERE doc = ?", (doc_key,))
+            connection.execute(f"DELETE FROM {PENDING} WHERE doc = ?", (doc_key,))
+        if deleted <= 0:
+            raise KeyError(doc_key)
+
+    def _check_unique(self, connection, doc_key: Any, doc: dict, paths: list[str]) -> None:
+        """mongomock's `_ensure_uniques`, inside the write transaction: DuplicateKeyError rolls it back."""
+        for index in self.indexes.values():
+            if not index.get("unique"):
+                continue
+            query: dict = {}
+            for field, _direction in index.get("key"):
+                try:
+                    query[field] = _get_value_by_dot(doc, field)
+                except KeyError:
+                    query[field] = None
+            if index.get("sparse") and set(query.values()) == {None}:
+                continue
+            partial = index.get("partialFilterExpression")
+            if partial is not None:
+                if not _filter_applies(partial, doc):
+                    continue
+                query = {"$and": [partial, query]}
+            keys = self._candidate_keys(connection, query, paths)
+            if keys is None:  # not plannable (cannot happen for a declared index's fields): scan
+                keys = [k for (k,) in connection.execute(f"SELECT _id FROM {self.DOCUMENTS}")]  # nosec
+            for other in self._fetch(keys, connection):
+                if self._documents.encode_key(other.get("_id")) != doc_key and _filter_applies(query, other):
+                    raise DuplicateKeyError("E11000 Duplicate Key Error", 11000)
+
+    # -- queries ---------------------------------------------------------------------------------------
+    def _plan(self, query: Any, paths: list[str]) -> tuple[list | None, list[tuple[str, list[str]]]] | None:
+        """(_id values or None, [(path, keys)]) a document must match to be a candidate, or None when
+        nothing in the filter can be planned (the same conditions litemongo's hash index plans with)."""
+        if not isinstance(query, dict) or not query:
+            return None
+        ids: list | None = None
+        fields: list[tuple[str, list[str]]] = []
+        for field, condition in query.items():
+            if field == "$and" and isinstance(condition, list | tuple):
+                for sub in condition:
+                    plan = self._plan(sub, paths)
+                    if plan is not None:
+                        if plan[0] is not None:
+                            ids = plan[0] if ids is None else [i for i in ids if i in plan[0]]
+                        fields += plan[1]
+            elif field == "_id":
+                values = _id_values(condition)
+                if values is not None:
+                    ids = values if ids is None else [i for i in ids if i in values]
+            elif field in paths:
+                keys = _indexing.query_keys(condition)
+                if keys is not None:
+                    fields.append((field, sorted(sql_key(k) for k in keys)))
+        if ids is None and not fields:
+            return None
+        return ids, fields
+
+    def _candidate_keys(self, connection, query: Any, paths: list[str]) -> list | None:
+        """The encoded ids (natural order) of the documents that can match `query`, by one indexed
+        SELECT; None when the filter cannot be planned (a full scan is needed)."""
+        plan = self._plan(query, paths)
+        if plan is None:
+            return None
+        ids, fields = plan
+        if (ids is not None and not ids) or any(not keys for _, keys in fields):
+            return []  # `$in: []`: nothing can match
+        where, params = [], []
+        if ids is not None:
+            keys = list(dict.fromkeys(self._documents.encode_key(i) for i in ids))
+            if len(keys) <= MAX_PARAMS:
+                where.append(f"_id IN ({','.join('?' * len(keys))})")
+                params += keys
+        for path, keys in fields:
+            keys = [*keys, UNKEYED]
+            if len(params) + len(keys) + 1 > MAX_PARAMS:
+                continue  # leaving a condition out only widens the candidates
+            where.append(f"_id IN (SELECT doc FROM {QIDX} WHERE path = ? AND key IN ({','.join('?' * len(keys))}))")
+            params += [path, *keys]
+        if not where:
+            return None
+        sql = f"SELECT _id FROM {self.DOCUMENTS} WHERE {' AND '.join(where)} ORDER BY ROWID"  # nosec
+        return [key for (key,) in connection.execute(sql, params)]
+
+    def _fetch(self, keys: list, connection=None) -> Iterator[dict]:
+        """The documents of `keys` in that order, read CHUNK at a time (a document deleted meanwhile is
+        skipped, as litemongo's own `_get_many` does): memory stays bounded for large answers."""
+        connection = connection or self._connection
+        decode = self._documents._decode_doc
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start:start + CHUNK]
+            found = dict(connection.execute(
+                f"SELECT _id, doc FROM {self.DOCUMENTS} WHERE _id IN ({','.join('?' * len(chunk))})",  # nosec
+                chunk).fetchall())
+            for key in chunk:
+                if key in found:
+                    yield decode(found.pop(key))
+
+    def find_candidates(self, filter: Any) -> Any:  # noqa: A002 - litemongo's signature
+        """The documents that could match `filter`, in natural order (mongomock filters them again)."""
+        self._remove_expired_documents()
+        for _attempt in range(3):
+            with self._read() as connection:
+                wanted = self._wanted_paths()
+                current = (self._stored_paths(connection) == wanted
+                           and not connection.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone())
+                if current:
+                    keys = self._candidate_keys(connection, filter, wanted)
+                    if keys is not None and len(keys) <= CHUNK:  # the usual case: read in the same snapshot
+                        return iter(list(self._fetch(keys, connection)))
+            if current:
+                return self.documents if keys is None else self._fetch(keys)
+            with self._rwlock.writer(), self._write() as connection:
+                self._current_paths(connection)
+        raise RuntimeError(f"embedded store: the query index of {self._path} keeps changing")
+
+    def _get_query_index(self):
+        raise RuntimeError("IndexedCollectionStore keeps no in-memory query index")
+
+
+class IndexedDatabaseStore(_sqlite_store.DatabaseStore):
+    def __getitem__(self, col_name: str) -> IndexedCollectionStore:
+        if col_name not in self._collections:
+            self._collections[col_name] = IndexedCollectionStore(self._dirpath / col_name,
+                                                                 codec_options=self._codec_options)
+        return self._collections[col_name]
+
+
+class IndexedServerStore(_sqlite_store.ServerStore):
+    def __getitem__(self, db_name: str) -> IndexedDatabaseStore:
+        if db_name not in self._databases:
+            self._databases[db_name] = IndexedDatabaseStore(self._dirpath / db_name)
+        return self._databases[db_name]
+
+
+@contextlib.contextmanager
+def write_batch(collection: Any) -> Iterator[None]:
+    """`IndexedCollectionStore.batch()` for a collection of an embedded client; nothing otherwise."""
+    store = getattr(collection, "_store", None) if type(collection).__module__.startswith("litemongo") else None
+    if isinstance(store, IndexedCollectionStore):
+        with store.batch():
+            yield
+    else:
+        yield
+
+
+def connect(path: str) -> Any:
+    """A litemongo client on the SQLite store under `path` whose collections keep their query index in
+    SQLite (use it only in the calling thread, like any litemongo client)."""
+    import litemongo
+
+    return litemongo.MongoClient(IndexedServerStore(path))
