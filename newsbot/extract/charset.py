@@ -58,6 +58,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     declared = from_header or from_meta
     if declared and declared.replace("_", "-") not in _UTF8 and _is_utf8_with_multibyte(body):
         return body.decode("utf-8")
+    if declared and declared.replace("_", "-") in _UTF8:
+        try:
+            return body.decode("utf-8")  # valid UTF-8 as declared: what html_to_unicode would return
+        except UnicodeDecodeError:
+            pass
     if declared and declared.replace("_", "-") in _UTF8 and not _mostly_utf8(body):
         # A header that says UTF-8 over legacy bytes lies; the page's own meta tag (else Turkish cp1254) wins.
         fallback = from_meta if from_meta and from_meta.replace("_", "-") not in _UTF8 else "cp1254"

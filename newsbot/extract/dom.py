@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import lxml.html
@@ -18,21 +17,29 @@ SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg
 BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "aside", "header", "footer", "nav",
                         "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
                         "blockquote", "figure", "figcaption", "table", "tr", "td", "th", "pre", "hr", "address"})
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Characters lxml refuses in text it is asked to set (trafilatura rewrites text nodes and gives up on the
-# page otherwise); trafilatura strips the same set before parsing a string.
-_INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# page otherwise); trafilatura strips the same set before parsing a string. As UTF-8 bytes: C0 controls but
+# tab/LF/CR are single bytes (bytes.translate deletes them ~10× faster than a regex on the str), U+FFFE/F
+# three bytes each.
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r")
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _selector_cache: dict[str, CSSSelector] = {}
 # The parser trafilatura uses (comments and processing instructions dropped, no id index): the tree is
-# handed to trafilatura as it is, so it must look like the tree trafilatura would parse itself.
-_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+# handed to trafilatura as it is, so it must look like the tree trafilatura would parse itself. The text
+# is handed over as UTF-8 bytes (libxml2 parses bytes ~1.5× faster than a str), and the parser's encoding
+# overrides any charset the page declares (the text is already decoded).
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True,
+                               encoding="utf-8")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a page; an empty or unparsable page gives an empty <html> rather than an exception."""
-    text = _INVALID_XML_CHARS.sub("", _XML_DECL.sub("", text))  # lxml refuses str input with an encoding declaration
+    data = text.encode("utf-8", errors="replace").translate(None, _CONTROL_BYTES)
+    for bad in _NONCHARACTERS:
+        if bad in data:
+            data = data.replace(bad, b"")
     try:
-        return lxml.html.document_fromstring(text or "<html></html>", parser=_PARSER)
+        return lxml.html.document_fromstring(data or b"<html></html>", parser=_PARSER)
     except (ParserError, ValueError):
         return lxml.html.document_fromstring("<html></html>")
 

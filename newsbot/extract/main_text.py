@@ -12,11 +12,11 @@ configuration and skips a step only where a cheap test shows the step cannot cha
   them (a plain regex over all class and id values), not on every element;
 - html2txt runs only when an upper bound of its length could trigger the recall retry (exact);
 - readability/justext run whenever trafilatura's own rules would examine justext (short or "unclean"
-  result) or could prefer readability for structure (no paragraphs, table-dominated), and otherwise
-  only when the result is shorter than READABILITY_PAGE_SHARE of the page's text — readability replaces
-  a result only when it is more than twice as long. This last gate is measured, not proven: on the 1,001
-  corpus pages and the bench site's pages the output is identical to trafilatura's.
+  result) or could prefer readability for structure (no paragraphs, table-dominated), and otherwise only
+  when readability could be more than twice as long as the result (the only other way it wins): an
+  upper bound of its length is the page's text minus what readability itself drops first.
 
+On the 1,001 corpus pages and the bench site's pages the output is identical to trafilatura's.
 Any other trafilatura version, or any error here, falls back to `trafilatura.extract` itself.
 tests/test_extract_corpus.py holds the output equal to trafilatura's on the Turkish corpus and on every
 10th page of the trafilatura evaluation set."""
@@ -38,6 +38,8 @@ if _ENABLED:  # internal API of this exact version; never imported for another o
     from trafilatura import core as _core
     from trafilatura.baseline import _BLOCK_ELEMS
     from trafilatura.external import SANITIZED_XPATH, compare_extraction
+    from trafilatura.readability_lxml import FRAME_TAGS as _READABILITY_FRAME_TAGS
+    from trafilatura.readability_lxml import REGEXES as _READABILITY_REGEXES
     from trafilatura.settings import Extractor
     from trafilatura.utils import normalize_unicode
     from trafilatura.xml import delete_element, xmltotxt
@@ -54,8 +56,28 @@ _PRUNE_SELF = [
     for x in (*RAW_TREE_PRUNE_XPATH, *REMOVE_COMMENTS_AND_LISTS_XPATH)
 ] if _ENABLED else []
 _P_TEXT = etree.XPath(".//p//text()")
-# readability/justext are run when the extraction is shorter than this share of the page's text (see below)
-READABILITY_PAGE_SHARE = 0.3
+if _ENABLED:
+    _UNLIKELY = _READABILITY_REGEXES["unlikelyCandidatesRe"]
+    _MAYBE = _READABILITY_REGEXES["okMaybeItsACandidateRe"]
+
+
+def _readability_bound(page: lxml.html.HtmlElement) -> int:
+    """An upper bound of the length of readability's text (trafilatura.readability_lxml, which returns a
+    part of what is left after it drops script/style/fencedframe — done in `page` — and every element
+    whose class/id looks unlikely, Document.remove_unlikely_candidates): the page's collapsed text minus
+    that of the outermost unlikely elements (removing a part B shortens collapsed text by ≥ len of B
+    collapsed)."""
+    total = _collapsed_len(page.text_content())
+    dropped: set = set()
+    for el in dict.fromkeys(a.getparent() for a in _CLASS_ID(page)):
+        if el.tag in _READABILITY_FRAME_TAGS:
+            continue
+        attrs = " ".join(filter(None, (el.get("class"), el.get("id")))).lower()
+        if (len(attrs) >= 2 and _UNLIKELY.search(attrs) and not _MAYBE.search(attrs)
+                and not any(anc in dropped for anc in el.iterancestors())):
+            dropped.add(el)
+            total -= _collapsed_len(el.text_content())
+    return total
 
 
 def _body_text_bound(page: lxml.html.HtmlElement) -> int:
@@ -66,7 +88,7 @@ def _body_text_bound(page: lxml.html.HtmlElement) -> int:
     body = page.find(".//body")
     if body is None:
         return 0
-    return _collapsed_len([body.text_content()]) + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+    return _collapsed_len(body.text_content()) + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
 
 
 @lru_cache(maxsize=1)
@@ -75,13 +97,9 @@ def _options() -> Extractor:
     return Extractor(output_format="txt", comments=False, tables=True, dedup=False)
 
 
-def _collapsed_len(texts: list[str]) -> int:
-    """Length of the texts joined, whitespace runs collapsed to one space and stripped."""
-    n = chars = 0
-    for token in "".join(texts).split():
-        n += 1
-        chars += len(token)
-    return chars + max(0, n - 1)
+def _collapsed_len(text: str) -> int:
+    """Length of the text with whitespace runs collapsed to one space and stripped (trafilatura's trim)."""
+    return len(" ".join(text.split()))
 
 
 def main_text(tree: lxml.html.HtmlElement, url: str | None) -> str:
@@ -100,16 +118,24 @@ def _raw_prune(tree: lxml.html.HtmlElement, is_forum: bool) -> lxml.html.HtmlEle
     REMOVE_COMMENTS_AND_LISTS_XPATH; each XPath's condition is evaluated only on elements whose class or
     id could satisfy it. The only step that changes `tree` itself (later ones work on copies): a copy
     is pruned."""
-    if not _PRUNE_HINT.search("\n".join(_CLASS_ID(tree))):
+    hints = {a.getparent() for a in _CLASS_ID(tree) if _PRUNE_HINT.search(a)}
+    if not hints:
         return tree
-    tree = copy(tree)
-    candidates = list(dict.fromkeys(a.getparent() for a in _CLASS_ID(tree) if _PRUNE_HINT.search(a)))
+    # the same elements in a copy, found by their paths (iterating both trees to pair them up costs more:
+    # every lxml.html element proxy is made through a Python class lookup)
+    paths = sorted(tree.getroottree().getpath(el) for el in hints)
+    original, tree = tree, copy(tree)
+    try:
+        candidates = [found[0] for found in map(tree.xpath, paths) if found]
+    except etree.XPathError:  # a path with an odd tag name ("fb:like" reads as a namespace prefix)
+        candidates = [twin for el, twin in zip(original.iter(), tree.iter(), strict=True) if el in hints]
     for number, condition in enumerate(_PRUNE_SELF):
         if number == len(RAW_TREE_PRUNE_XPATH) and is_forum:
             break
-        for el in candidates:
-            if condition(el):
-                delete_element(el)  # the tail text is kept, as prune_unwanted_nodes does
+        # all matches first, then the deletions, as prune_unwanted_nodes does (deleting one element can
+        # change another's condition, e.g. not(.//h1)); the order of deletions does not matter
+        for el in [el for el in candidates if condition(el)]:
+            delete_element(el)  # the tail text is kept, as prune_unwanted_nodes does
     return tree
 
 
@@ -125,21 +151,18 @@ def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
     # 1-2. main extractor; readability / justext only when they could be chosen
     postbody, temp_text = _core.extract_content(cleaned_tree, options)
     len_text = len(temp_text)
-    # The page's text as readability sees it (it drops script/style/fencedframe), on a copy kept for the
-    # html2txt bound below.
+    # The page as readability sees it (it drops script/style/fencedframe), a copy kept for the html2txt
+    # bound below.
     page = copy(tree)
     etree.strip_elements(page, "script", "style", "fencedframe", with_tail=False)
-    page_len = _collapsed_len([page.text_content()])
     may_replace = (
         len_text == 0
         or len_text < options.min_extracted_size  # justext examined
         or bool(postbody.xpath(SANITIZED_XPATH))  # "unclean": justext examined
         or not _P_TEXT(postbody)  # structurally deficient: readability may win
         or len(postbody.findall(".//table")) > len(postbody.findall(".//p"))
-        # readability wins when more than twice as long, which needs a page with much more text than the
-        # extraction (measured on the corpora: all 29 pages where readability replaced a result that
-        # passed the tests above had len_text < 0.3 × page_len)
-        or len_text < READABILITY_PAGE_SHARE * page_len
+        # readability wins when more than twice as long; it returns part of the text its own cleaning leaves
+        or 2 * len_text < _readability_bound(page)
     )
     if may_replace:
         postbody, temp_text = compare_extraction(cleaned_tree_backup, copy(tree), postbody, temp_text, options)
