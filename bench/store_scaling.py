@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -67,10 +68,10 @@ def articles(n: int, seed: int = 7, text: str = "varied"):
 
     rng = random.Random(seed)
     base = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
-    bodies: list[tuple[str, list[str]]] = []
+    bodies: deque[tuple[str, list[str]]] = deque(maxlen=50)  # copies republish one of the last 50 stories
     for i in range(n):
         if bodies and rng.random() < 0.1:  # a syndicated copy of a recent article, another headline
-            lead, body = bodies[rng.randrange(max(0, len(bodies) - 50), len(bodies))]
+            lead, body = bodies[rng.randrange(len(bodies))]
         else:
             paragraphs = _paragraphs(rng, rng.randint(5, 9))
             if text == "varied":

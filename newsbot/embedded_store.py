@@ -17,7 +17,7 @@ CPU ~7 ms per stored article (bench/store_scaling.py).
 - `newsbot_qidx_pending(doc)`: filled by triggers on every insert, update and delete of the documents
   table. Our own writes maintain their rows and clear their pending row in the same transaction, so it
   stays empty; a row left there means a connection that does not know this index (plain litemongo, or
-  litemongo's drop/rename) changed that document, and the next query re-indexes it first.
+  litemongo's drop/rename) changed documents, and the next query or write rebuilds the rows first.
 - `info['newsbot_qidx_paths']`: the paths the rows cover. When the declared indexes name other paths
   (an index created or dropped, or a store written before this module existed) the rows are rebuilt.
 
@@ -142,7 +142,6 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
             for statement in (
                 f"CREATE TABLE IF NOT EXISTS {QIDX}(path TEXT NOT NULL, key TEXT NOT NULL, doc NOT NULL, "
                 f"PRIMARY KEY(path, key, doc)) WITHOUT ROWID",
-                f"CREATE INDEX IF NOT EXISTS {QIDX}_doc ON {QIDX}(doc)",
                 f"CREATE TABLE IF NOT EXISTS {PENDING}(doc PRIMARY KEY) WITHOUT ROWID",
                 # Not INSERT OR IGNORE: inside a trigger the outer statement's conflict policy wins, and
                 # litemongo's upsert (ON CONFLICT DO UPDATE) would turn a repeat into an error.
@@ -261,47 +260,46 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
                                    (row for key, blob in reader for row in self._rows(key, decode(blob), paths)))
         connection.execute(f"INSERT OR REPLACE INTO {self.INFO} VALUES (?, ?)", (PATHS_KEY, json.dumps(paths)))
 
-    def _catch_up(self, connection, paths: list[str]) -> None:
-        """Re-index the documents other connections changed without maintaining the index."""
-        decode = self._documents._decode_doc
-        for (doc_key,) in connection.execute(f"SELECT doc FROM {PENDING}").fetchall():
-            connection.execute(f"DELETE FROM {QIDX} WHERE doc = ?", (doc_key,))
-            row = connection.execute(f"SELECT doc FROM {self.DOCUMENTS} WHERE _id = ?", (doc_key,)).fetchone()  # nosec
-            if row is not None:
-                connection.executemany(f"INSERT OR IGNORE INTO {QIDX} VALUES (?, ?, ?)",
-                                       self._rows(doc_key, decode(row[0]), paths))
-        connection.execute(f"DELETE FROM {PENDING}")
-
     def _current_paths(self, connection) -> list[str]:
-        """The paths the rows cover, made current first if needed (inside a write transaction)."""
+        """The paths the rows cover, made current first if needed (inside a write transaction): rebuilt
+        when the declared indexes changed or a writer that does not keep the index (plain litemongo,
+        litemongo's drop/rename) changed documents — the rows of a document are found from its indexed
+        values, so those of a document changed behind our back cannot be found but by a rebuild."""
         wanted = self._wanted_paths()
-        if self._stored_paths(connection) != wanted:
+        if (self._stored_paths(connection) != wanted
+                or connection.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone()):
             self._rebuild(connection, wanted)
-        elif connection.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone():
-            self._catch_up(connection, wanted)
         return wanted
 
     # -- writes ----------------------------------------------------------------------------------------
+    def _old_rows(self, connection, doc_key: Any, paths: list[str]) -> set[tuple[str, str, Any]]:
+        """The rows of the stored version of a document: what its index values gave when it was written."""
+        row = connection.execute(f"SELECT doc FROM {self.DOCUMENTS} WHERE _id = ?", (doc_key,)).fetchone()  # nosec
+        return set(self._rows(doc_key, self._documents._decode_doc(row[0]), paths)) if row else set()
+
     def __setitem__(self, key: Any, val: dict) -> None:
         doc_key = self._documents.encode_key(key)
         blob = val if isinstance(val, bytes) else self._documents._encode_doc(val)
         doc = self._documents._decode_doc(blob) if isinstance(val, bytes) else val
         with self._rwlock.writer(), self._write() as connection:
             paths = self._current_paths(connection)
+            old, new = self._old_rows(connection, doc_key, paths), set(self._rows(doc_key, doc, paths))
             connection.execute(
                 f"INSERT INTO {self.DOCUMENTS} VALUES(?, ?) ON CONFLICT(_id) DO UPDATE SET doc=excluded.doc",  # nosec
                 (doc_key, blob))
-            connection.execute(f"DELETE FROM {QIDX} WHERE doc = ?", (doc_key,))
-            connection.executemany(f"INSERT OR IGNORE INTO {QIDX} VALUES (?, ?, ?)", self._rows(doc_key, doc, paths))
+            # only the rows that differ: most updates (a story's outlets, an article's last_seen) touch none
+            connection.executemany(f"DELETE FROM {QIDX} WHERE path = ? AND key = ? AND doc = ?", old - new)
+            connection.executemany(f"INSERT OR IGNORE INTO {QIDX} VALUES (?, ?, ?)", new - old)
             connection.execute(f"DELETE FROM {PENDING} WHERE doc = ?", (doc_key,))
             self._check_unique(connection, doc_key, doc, paths)
 
     def __delitem__(self, key: Any) -> None:
         doc_key = self._documents.encode_key(key)
         with self._rwlock.writer(), self._write() as connection:
-            self._current_paths(connection)
+            paths = self._current_paths(connection)
+            connection.executemany(f"DELETE FROM {QIDX} WHERE path = ? AND key = ? AND doc = ?",
+                                   self._old_rows(connection, doc_key, paths))
             deleted = connection.execute(f"DELETE FROM {self.DOCUMENTS} WHERE _id = ?", (doc_key,)).rowcount  # nosec
-            connection.execute(f"DELETE FROM {QIDX} WHERE doc = ?", (doc_key,))
             connection.execute(f"DELETE FROM {PENDING} WHERE doc = ?", (doc_key,))
         if deleted <= 0:
             raise KeyError(doc_key)
