@@ -9,16 +9,16 @@ CPU ~7 ms per stored article (bench/store_scaling.py).
 
 `IndexedCollectionStore` keeps that index in two tables of the collection's own SQLite file instead:
 
-- `newsbot_qidx(path, key, doc)`: one row per (indexed path, index key, encoded document id) —
+- `newsbot_index(path, key, doc)`: one row per (indexed path, index key, encoded document id) —
   the keys of litemongo's own `indexing._doc_keys` (so the candidates are the ones its hash index
-  would give: a superset that mongomock still filters), serialised to text; a document whose value
-  cannot be keyed gets the row `UNKEYED`, a candidate for every query on that path. `_id` needs no
+  would give: a superset that mongomock still filters), hashed to 64-bit integers; a document whose
+  value cannot be keyed gets the row `UNKEYED`, a candidate for every query on that path. `_id` needs no
   rows: the documents table's primary key answers it.
-- `newsbot_qidx_pending(doc)`: filled by triggers on every insert, update and delete of the documents
+- `newsbot_index_pending(doc)`: filled by triggers on every insert, update and delete of the documents
   table. Our own writes maintain their rows and clear their pending row in the same transaction, so it
   stays empty; a row left there means a connection that does not know this index (plain litemongo, or
   litemongo's drop/rename) changed documents, and the next query or write rebuilds the rows first.
-- `info['newsbot_qidx_paths']`: the paths the rows cover. When the declared indexes name other paths
+- `info['newsbot_index_paths']`: the paths the rows cover. When the declared indexes name other paths
   (an index created or dropped, or a store written before this module existed) the rows are rebuilt.
 
 Unique indexes are checked inside the write's own transaction (BEGIN IMMEDIATE serialises writers
@@ -29,6 +29,7 @@ after the commit still runs and now costs one indexed query.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Iterator
@@ -37,10 +38,13 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 REQUIRED_LITEMONGO = "0.2.0"  # the version whose internals this module was written and tested against
-QIDX = "newsbot_qidx"
-PENDING = "newsbot_qidx_pending"
-PATHS_KEY = "newsbot_qidx_paths"
-UNKEYED = "\x00"  # real keys start with a type letter, so this equals none of them
+QIDX = "newsbot_index"
+PENDING = "newsbot_index_pending"
+PATHS_KEY = "newsbot_index_paths"
+UNKEYED = 0  # the key of "cannot be keyed" rows (a real key hashing to 0 only widens that key's candidates)
+# Tables of the first version of this module (text keys; never released, 2026-11-28): dropped on open.
+OLD_OBJECTS = ("TRIGGER newsbot_qidx_pending_ins", "TRIGGER newsbot_qidx_pending_upd",
+               "TRIGGER newsbot_qidx_pending_del", "TABLE newsbot_qidx", "TABLE newsbot_qidx_pending")
 MAX_PARAMS = 30000  # SQLite 3.32+ allows 32766 host parameters per statement
 CHUNK = 200  # documents read per SELECT when a query has many candidates
 
@@ -89,8 +93,18 @@ if _L["version"] != REQUIRED_LITEMONGO:
     logger.warning("embedded store: written for litemongo %s, found %s", REQUIRED_LITEMONGO, _L["version"])
 
 
-def sql_key(key: tuple) -> str:
-    """litemongo's index key (a tuple from indexing._key_for) as text; equal keys give equal text."""
+def sql_key(key: tuple) -> int:
+    """litemongo's index key (a tuple from indexing._key_for) as a 64-bit integer: equal keys give equal
+    integers; unequal keys almost never do, and when they do the candidates only widen (mongomock still
+    filters them). Integers, not the text: the index's B-tree pages hold 3-4 times more rows, so a
+    signature's 42 band keys dirty fewer pages per commit (measured: 0.36 vs 1.05 ms per 42 rows at
+    8,000 signatures)."""
+    text = _key_text(key)
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def _key_text(key: tuple) -> str:
     tag = key[0]
     if tag == "nan":
         return "nan"
@@ -140,7 +154,8 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
         docs = self.DOCUMENTS
         with self._connection:
             for statement in (
-                f"CREATE TABLE IF NOT EXISTS {QIDX}(path TEXT NOT NULL, key TEXT NOT NULL, doc NOT NULL, "
+                *(f"DROP {kind} IF EXISTS {name}" for kind, name in (old.split() for old in OLD_OBJECTS)),
+                f"CREATE TABLE IF NOT EXISTS {QIDX}(path TEXT NOT NULL, key INTEGER NOT NULL, doc NOT NULL, "
                 f"PRIMARY KEY(path, key, doc)) WITHOUT ROWID",
                 f"CREATE TABLE IF NOT EXISTS {PENDING}(doc PRIMARY KEY) WITHOUT ROWID",
                 # Not INSERT OR IGNORE: inside a trigger the outer statement's conflict policy wins, and

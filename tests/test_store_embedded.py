@@ -107,14 +107,16 @@ def test_a_find_is_one_indexed_query_not_a_scan(config):
     _fill(config)
     path = config.embedded_dir / config.db_name / "c"
     with sqlite3.connect(path) as con:
-        rows = con.execute("SELECT path, key, doc FROM newsbot_qidx WHERE doc = 's:d3' ORDER BY path, key").fetchall()
+        rows = con.execute("SELECT path, key, doc FROM newsbot_index WHERE doc = 's:d3'").fetchall()
         plan = " ".join(r[-1] for r in con.execute(
             "EXPLAIN QUERY PLAN SELECT _id FROM documents WHERE _id IN "
-            "(SELECT doc FROM newsbot_qidx WHERE path = ? AND key IN (?, ?)) ORDER BY ROWID",
-            ("bands", "s1:0002", embedded_store.UNKEYED)))
-    assert ("bands", "s0:0003", "s:d3") in rows and ("n", "n3.0", "s:d3") in rows
+            "(SELECT doc FROM newsbot_index WHERE path = ? AND key IN (?, ?)) ORDER BY ROWID",
+            ("bands", 12345, embedded_store.UNKEYED)))
+    key = embedded_store.sql_key
+    assert ("bands", key(("s", "0:0003")), "s:d3") in rows and ("n", key(("n", 3.0)), "s:d3") in rows
+    assert key(("n", 3.0)) == key(("n", float(3))) != key(("s", "3"))
     assert not [r for r in rows if r[0] == "tag"]  # d3 has no tag: no row (only None, never planned, matches it)
-    assert "SEARCH newsbot_qidx USING PRIMARY KEY" in plan and "SCAN newsbot_qidx" not in plan
+    assert "SEARCH newsbot_index USING PRIMARY KEY" in plan and "SCAN newsbot_index" not in plan
 
 
 def test_writes_of_plain_litemongo_are_indexed_before_the_next_query(config):
@@ -129,7 +131,7 @@ def test_writes_of_plain_litemongo_are_indexed_before_the_next_query(config):
             assert list(mine.find(query)) == scan(mine, query), query
         assert mine.find_one({"bands": "9:0009"})["_id"] == "new"
     with sqlite3.connect(config.embedded_dir / config.db_name / "c") as con:
-        assert con.execute("SELECT COUNT(*) FROM newsbot_qidx_pending").fetchone() == (0,)
+        assert con.execute("SELECT COUNT(*) FROM newsbot_index_pending").fetchone() == (0,)
 
 
 def test_a_store_written_by_plain_litemongo_gets_its_index_and_new_indexes_are_built(config):
@@ -144,7 +146,7 @@ def test_a_store_written_by_plain_litemongo_gets_its_index_and_new_indexes_are_b
         coll.create_index([("n", ASCENDING)])  # an index declared later covers the stored documents
         assert list(coll.find({"n": {"$in": [1, 5]}})) == scan(coll, {"n": {"$in": [1, 5]}}) != []
     with sqlite3.connect(config.embedded_dir / config.db_name / "c") as con:
-        assert con.execute("SELECT value FROM info WHERE key = 'newsbot_qidx_paths'").fetchone() == ('["n", "tag"]',)
+        assert con.execute("SELECT value FROM info WHERE key = 'newsbot_index_paths'").fetchone() == ('["n", "tag"]',)
 
 
 def test_another_clients_write_is_seen_at_once(config):
