@@ -36,7 +36,6 @@ _ENABLED = trafilatura.__version__ == _VERSION
 if _ENABLED:  # internal API of this exact version; never imported for another one
     from lxml.etree import Element
     from trafilatura import core as _core
-    from trafilatura.baseline import _BLOCK_ELEMS
     from trafilatura.external import SANITIZED_XPATH, compare_extraction
     from trafilatura.readability_lxml import FRAME_TAGS as _READABILITY_FRAME_TAGS
     from trafilatura.readability_lxml import REGEXES as _READABILITY_REGEXES
@@ -56,39 +55,52 @@ _PRUNE_SELF = [
     for x in (*RAW_TREE_PRUNE_XPATH, *REMOVE_COMMENTS_AND_LISTS_XPATH)
 ] if _ENABLED else []
 _P_TEXT = etree.XPath(".//p//text()")
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
 if _ENABLED:
     _UNLIKELY = _READABILITY_REGEXES["unlikelyCandidatesRe"]
     _MAYBE = _READABILITY_REGEXES["okMaybeItsACandidateRe"]
 
 
-def _readability_bound(page: lxml.html.HtmlElement) -> int:
-    """An upper bound of the length of readability's text (trafilatura.readability_lxml, which returns a
-    part of what is left after it drops script/style/fencedframe — done in `page` — and every element
-    whose class/id looks unlikely, Document.remove_unlikely_candidates): the page's collapsed text minus
-    that of the outermost unlikely elements (removing a part B shortens collapsed text by ≥ len of B
-    collapsed)."""
-    total = _collapsed_len(page.text_content())
-    dropped: set = set()
-    for el in dict.fromkeys(a.getparent() for a in _CLASS_ID(page)):
-        if el.tag in _READABILITY_FRAME_TAGS:
-            continue
-        attrs = " ".join(filter(None, (el.get("class"), el.get("id")))).lower()
-        if (len(attrs) >= 2 and _UNLIKELY.search(attrs) and not _MAYBE.search(attrs)
-                and not any(anc in dropped for anc in el.iterancestors())):
-            dropped.add(el)
-            total -= _collapsed_len(el.text_content())
-    return total
+class _PageText:
+    """Upper bounds of text lengths read from the tree without copying it. The collapsed length (runs of
+    whitespace as one space, stripped) of a text with a contiguous part removed is at most the whole's
+    minus the part's: so removing disjoint elements is bounded by subtracting their collapsed lengths."""
 
+    def __init__(self, tree: lxml.html.HtmlElement, attrs: list) -> None:
+        # Script/style text (often most of a page's characters) is blanked while the lengths are taken,
+        # then put back: cheaper than a copy without them.
+        scripts = [(el, el.text) for el in tree.iter("script", "style")]
+        try:
+            for el, _ in scripts:
+                el.text = None
+            self.without_scripts = _collapsed_len(tree.text_content())
+            self.readability = self.without_scripts - self._unlikely(attrs)
+        finally:
+            for el, text in scripts:
+                el.text = text
+        self.tree = tree
 
-def _body_text_bound(page: lxml.html.HtmlElement) -> int:
-    """An upper bound of len(html2txt(tree)) from `page` (the tree without script/style/fencedframe):
-    html2txt removes more (svg, template, aside, footers, cookie banners) and inserts at most two spaces
-    per block element; removing text never lengthens whitespace-collapsed text."""
-    etree.strip_elements(page, "svg", "template", with_tail=False)
-    body = page.find(".//body")
-    if body is None:
-        return 0
-    return _collapsed_len(body.text_content()) + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+    @staticmethod
+    def _unlikely(attrs: list) -> int:
+        """Readability's text (trafilatura.readability_lxml) is a part of what is left after it drops
+        script/style/fencedframe and every element whose class/id looks unlikely
+        (Document.remove_unlikely_candidates): the collapsed length of the outermost such elements."""
+        dropped: set = set()
+        length = 0
+        for el in dict.fromkeys(a.getparent() for a in attrs):
+            if el.tag in _READABILITY_FRAME_TAGS:
+                continue
+            attrs = " ".join(filter(None, (el.get("class"), el.get("id")))).lower()
+            if (len(attrs) >= 2 and _UNLIKELY.search(attrs) and not _MAYBE.search(attrs)
+                    and not any(anc in dropped for anc in el.iterancestors())):
+                dropped.add(el)
+                length += _collapsed_len(el.text_content())
+        return length
+
+    def html2txt(self) -> int:
+        """html2txt(tree) drops scripts/styles (and more) and inserts at most two spaces per block
+        element, of which the page has at most count(//*)."""
+        return self.without_scripts + 2 * int(_COUNT_ELEMENTS(self.tree))
 
 
 @lru_cache(maxsize=1)
@@ -113,14 +125,13 @@ def main_text(tree: lxml.html.HtmlElement, url: str | None) -> str:
     return trafilatura.extract(tree, url=url, include_comments=False, include_tables=True, deduplicate=False) or ""
 
 
-def _raw_prune(tree: lxml.html.HtmlElement, is_forum: bool) -> lxml.html.HtmlElement:
-    """prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH), then (not on a forum) with
-    REMOVE_COMMENTS_AND_LISTS_XPATH; each XPath's condition is evaluated only on elements whose class or
-    id could satisfy it. The only step that changes `tree` itself (later ones work on copies): a copy
-    is pruned."""
-    hints = {a.getparent() for a in _CLASS_ID(tree) if _PRUNE_HINT.search(a)}
+def _raw_prune(tree: lxml.html.HtmlElement, attrs: list, is_forum: bool) -> lxml.html.HtmlElement | None:
+    """A copy of `tree` after prune_unwanted_nodes(…, RAW_TREE_PRUNE_XPATH) and (not on a forum)
+    REMOVE_COMMENTS_AND_LISTS_XPATH, or None when they select nothing; each XPath's condition is evaluated
+    only on elements whose class or id (`attrs`: _CLASS_ID(tree)) could satisfy it."""
+    hints = {a.getparent() for a in attrs if _PRUNE_HINT.search(a)}
     if not hints:
-        return tree
+        return None
     # the same elements in a copy, found by their paths (iterating both trees to pair them up costs more:
     # every lxml.html element proxy is made through a Python class lookup)
     paths = sorted(tree.getroottree().getpath(el) for el in hints)
@@ -144,17 +155,28 @@ def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
     skips described in the module docstring; then extract()'s txt output."""
     options = copy(_options())
     options.url = options.source = url
-    is_forum = _core._forum_thread_page(tree)
-    tree = _raw_prune(tree, is_forum)
-    cleaned_tree, cleaned_tree_backup = _core._prepare_tree(tree, options, url)
+    original = tree
+    is_forum = _core._forum_thread_page(original)
+    attrs = _CLASS_ID(original)
+    # Length bounds from the unpruned page: the pruned page's texts are parts of it (looser, still bounds).
+    page = _PageText(original, attrs)
+    pruned = _raw_prune(original, attrs, is_forum)
+    # _prepare_tree without its first copy when the pruned copy is ours to consume; the raw (pruned) tree
+    # is then made again only for the steps that need it, which few pages reach.
+    tree = original if pruned is None else None
+    cleaned_tree = _core.tree_cleaning(copy(original) if pruned is None else pruned, options)
+    cleaned_tree_backup = copy(cleaned_tree)
+    cleaned_tree = _core.convert_tags(cleaned_tree, options, url)
+
+    def raw() -> lxml.html.HtmlElement:
+        nonlocal tree
+        if tree is None:
+            tree = _raw_prune(original, attrs, is_forum)
+        return tree
 
     # 1-2. main extractor; readability / justext only when they could be chosen
     postbody, temp_text = _core.extract_content(cleaned_tree, options)
     len_text = len(temp_text)
-    # The page as readability sees it (it drops script/style/fencedframe), a copy kept for the html2txt
-    # bound below.
-    page = copy(tree)
-    etree.strip_elements(page, "script", "style", "fencedframe", with_tail=False)
     may_replace = (
         len_text == 0
         or len_text < options.min_extracted_size  # justext examined
@@ -162,14 +184,14 @@ def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
         or not _P_TEXT(postbody)  # structurally deficient: readability may win
         or len(postbody.findall(".//table")) > len(postbody.findall(".//p"))
         # readability wins when more than twice as long; it returns part of the text its own cleaning leaves
-        or 2 * len_text < _readability_bound(page)
+        or 2 * len_text < page.readability
     )
     if may_replace:
-        postbody, temp_text = compare_extraction(cleaned_tree_backup, copy(tree), postbody, temp_text, options)
+        postbody, temp_text = compare_extraction(cleaned_tree_backup, copy(raw()), postbody, temp_text, options)
 
     # 3. rescue: baseline on the original tree, accepted only if it adds text
     if len(temp_text) < options.min_extracted_size:
-        b_body, b_text, b_len = _core.baseline(tree)
+        b_body, b_text, b_len = _core.baseline(raw())
         if b_len > len(temp_text):
             postbody, temp_text = b_body, b_text
 
@@ -178,19 +200,19 @@ def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
     len_text = len(temp_text)
     if (
         0 < len_text < _core.ESCALATION_MAX_LENGTH
-        and len_text < _core.ESCALATION_PAGE_SHARE * _body_text_bound(page)
-        and len_text < _core.ESCALATION_PAGE_SHARE * len(_core.html2txt(tree))
+        and len_text < _core.ESCALATION_PAGE_SHARE * page.html2txt()
+        and len_text < _core.ESCALATION_PAGE_SHARE * len(_core.html2txt(raw()))
     ):
         r_options = copy(options)
         r_options.focus = "recall"
         r_text = ""
         try:
-            r_body, r_text = _core._recall_retry(tree, r_options, url)
+            r_body, r_text = _core._recall_retry(raw(), r_options, url)
         except Exception:
             pass
         j_text = ""
         try:
-            j_body, j_text = _core.justext_rescue(copy(tree), options)
+            j_body, j_text = _core.justext_rescue(copy(raw()), options)
         except Exception:
             pass
         len_text, r_len, j_len = len(temp_text), len(r_text), len(j_text)
