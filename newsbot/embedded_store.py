@@ -229,22 +229,6 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
             raise
         connection.commit()
 
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[Any]:
-        """One read snapshot for several SELECTs (WAL: it does not block writers); in a batch, the
-        batch's transaction (which sees its own writes)."""
-        connection = self._connection
-        if self._batch_depth and connection.in_transaction:
-            yield connection
-            return
-        if connection.in_transaction:
-            connection.commit()
-        connection.execute("BEGIN")
-        try:
-            yield connection
-        finally:
-            connection.commit()
-
     # -- index rows ------------------------------------------------------------------------------------
     def _wanted_paths(self) -> list[str]:
         return sorted(_indexing.index_paths(self.indexes.values()) - {"_id"})
@@ -412,23 +396,42 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
                 if key in found:
                     yield decode(found.pop(key))
 
+    _verified: tuple | None = None  # (PRAGMA data_version, paths) when the rows were last found current
+
+    def _index_current(self, connection, wanted: list[str]) -> bool:
+        """Do the rows cover `wanted` with nothing pending? Checked again only when another connection
+        has committed since (data_version moves) or the declared indexes changed: our own writes keep
+        the rows current, so the usual query costs one PRAGMA here."""
+        version = connection.execute("PRAGMA data_version").fetchone()[0]
+        if self._verified == (version, wanted):
+            return True
+        current = (self._stored_paths(connection) == wanted
+                   and not connection.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone())
+        self._verified = (version, wanted) if current else None
+        return current
+
     def find_candidates(self, filter: Any) -> Any:  # noqa: A002 - litemongo's signature
         """The documents that could match `filter`, in natural order (mongomock filters them again)."""
         self._remove_expired_documents()
+        connection = self._connection
         for _attempt in range(3):
-            with self._read() as connection:
-                wanted = self._wanted_paths()
-                current = (self._stored_paths(connection) == wanted
-                           and not connection.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone())
-                if current:
-                    keys = self._candidate_keys(connection, filter, wanted)
-                    if keys is not None and len(keys) <= CHUNK:  # the usual case: read in the same snapshot
-                        return iter(list(self._fetch(keys, connection)))
-            if current:
-                return self.documents if keys is None else self._fetch(keys)
+            wanted = self._wanted_paths()
+            if self._index_current(connection, wanted):
+                keys = self._candidate_keys(connection, filter, wanted)
+                if keys is None:
+                    return self.documents
+                return iter(list(self._fetch(keys))) if len(keys) <= CHUNK else self._fetch(keys)
             with self._rwlock.writer(), self._write() as connection:
                 self._current_paths(connection)
         raise RuntimeError(f"embedded store: the query index of {self._path} keeps changing")
+
+    def drop(self) -> None:
+        super().drop()  # litemongo's: its deletes leave pending rows, which our own data_version won't show
+        self._verified = None
+
+    def copy_from(self, source: Any) -> None:
+        super().copy_from(source)
+        self._verified = None
 
     def _get_query_index(self):
         raise RuntimeError("IndexedCollectionStore keeps no in-memory query index")

@@ -298,10 +298,25 @@ def write_batch(collection: Any) -> contextlib.AbstractContextManager:
     return embedded_batch(collection)
 
 
-def ensure_indexes(db) -> None:
-    for collection, indexes in INDEXES.items():
+def create_indexes(db, specs: Mapping[str, list[tuple[str, list[tuple[str, int]], dict]]]) -> None:
+    """Create the indexes of `specs` that the collections lack (by name, key and uniqueness).
+
+    An index that exists is not created again: on the embedded store create_index of a unique index
+    reads and decodes every document to check it (mongomock), so recreating `canonical_url_unique` at
+    each crawl start cost O(stored articles). A name with other keys or options still goes to
+    create_index, which refuses it as before."""
+    for collection, indexes in specs.items():
+        existing = db[collection].index_information()
         for name, keys, options in indexes:
+            have = existing.get(name)
+            if (have is not None and [tuple(k) for k in have.get("key", [])] == [tuple(k) for k in keys]
+                    and bool(have.get("unique")) == bool(options.get("unique"))):
+                continue
             db[collection].create_index(keys, name=name, **options)
+
+
+def ensure_indexes(db) -> None:
+    create_indexes(db, INDEXES)
 
 
 # -- documents -----------------------------------------------------------------------------------

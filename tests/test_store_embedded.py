@@ -227,3 +227,52 @@ def test_missing_internals_fail_with_one_line(monkeypatch):
 def test_requirements_pin_the_litemongo_this_was_written_for():
     pins = (Path(__file__).resolve().parent.parent / "requirements.txt").read_text()
     assert f"litemongo=={embedded_store.REQUIRED_LITEMONGO}" in pins
+
+
+def test_ensure_indexes_twice_writes_nothing_the_second_time(config):
+    """Recreating `canonical_url_unique` made mongomock read every stored article (uniqueness check) at
+    each crawl start; an existing index is now left alone: another connection sees no commit."""
+    with open_client(config) as client:
+        ensure_indexes(client[config.db_name])
+        client[config.db_name][ARTICLES].insert_many([{"canonical_url": f"u{n}"} for n in range(20)])
+        with sqlite3.connect(config.embedded_dir / config.db_name / ARTICLES) as watcher:
+            before = watcher.execute("PRAGMA data_version").fetchone()
+            ensure_indexes(client[config.db_name])
+            assert watcher.execute("PRAGMA data_version").fetchone() == before
+            client[config.db_name][ARTICLES].insert_one({"canonical_url": "u99"})
+            assert watcher.execute("PRAGMA data_version").fetchone() != before  # (the watcher does see writes)
+
+
+def test_drop_then_reuse_and_own_index_changes_keep_answers_right(config):
+    _fill(config)
+    with open_client(config) as client:
+        coll = client[config.db_name]["c"]
+        assert coll.find_one({"tag": "t1"}) is not None
+        coll.drop()
+        assert coll.find_one({"tag": "t1"}) is None and list(coll.find({"_id": "d1"})) == []
+        coll.insert_many([{"_id": "a", "tag": "t1", "k": 1}, {"_id": "b", "tag": "t2", "k": 2}])
+        assert [d["_id"] for d in coll.find({"tag": "t1"})] == ["a"]
+        coll.create_index([("k", ASCENDING)])  # this connection's own index change: the cache must notice
+        assert [d["_id"] for d in coll.find({"k": 2})] == ["b"]
+        coll.drop_index("k_1")
+        assert [d["_id"] for d in coll.find({"k": {"$in": [1, 2]}})] == ["a", "b"]
+
+
+def test_signature_stored_by_another_client_during_a_batch_is_updated_not_lost(config):
+    from newsbot.story_store import SIGNATURES, BatchIndex, ensure_story_indexes
+
+    with open_client(config) as a, open_client(config) as b:
+        ensure_story_indexes(a[config.db_name])
+        index = BatchIndex(a[config.db_name], ["k1", "k2"], ["0:aa", "1:bb"], T0)
+        assert index.known == {}
+        b[config.db_name][SIGNATURES].insert_one({"_id": "k1", "bands": ["0:old"], "seen_at": T0, "story_id": "old"})
+        for key in ("k1", "k2"):
+            index.add({"_id": key, "bands": ["0:aa", "1:bb"], "seen_at": T0, "story_id": f"s-{key}"})
+        assert index.flush() == 2
+        stored = {d["_id"]: d for d in b[config.db_name][SIGNATURES].find({})}
+    assert stored["k1"]["story_id"] == "s-k1" and stored["k1"]["bands"] == ["0:aa", "1:bb"]
+    assert stored["k2"]["story_id"] == "s-k2"
+    with open_client(config) as client:  # and the band index knows the new bands, not the old one
+        sigs = client[config.db_name][SIGNATURES]
+        assert sorted(d["_id"] for d in sigs.find({"bands": "0:aa"})) == ["k1", "k2"]
+        assert list(sigs.find({"bands": "0:old"})) == []
