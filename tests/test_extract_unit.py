@@ -282,3 +282,27 @@ def test_main_text_equals_trafilatura_extract(body):
     assert mt.main_text(root, "http://e.com/a") == expected
     if mt._ENABLED:  # the cascade itself, not the fallback main_text takes on an error
         assert mt._sequence(root, "http://e.com/a") == expected
+
+
+# -- dates without dateparser for the common shapes -------------------------------------------------
+@pytest.mark.parametrize("line", [
+    "12-07-2025 17:12", "12 Temmuz 2025 Cumartesi 17:12", "05.04.2025 - Güncelleme : 05.04.2025", "1.2.2024",
+    "27.12.2016 18:57:00", "3 Mayıs 2024 Cuma 09:05", "11 Ekim 2023 Çarşamba 01:22:55", "5 August 2024 10:00",
+    "12 ŞUBAT 2025 14.30", "15 Eylül 2021 - 12:00", "29.02.2024 23:59", "31.02.2025 10:00", "12 Foo 2025",
+])
+def test_quick_date_parse_agrees_with_dateparser(line):
+    import dateparser
+
+    from newsbot.extract import dates
+
+    match = dates._DATE_TIME.search(line)
+    quick = dates._quick_parse(match["date"], match["time"])
+    piece = match["date"] + (" " + match["time"].replace(".", ":") if match["time"] else "")
+    slow = dateparser.parse(piece, languages=["tr", "en"], settings=dates._DATEPARSER_SETTINGS)
+    assert quick is None or quick == slow
+
+
+def test_upper_case_turkish_month_names_parse():
+    # dateparser lower-cases "MAYIS" to "mayis" and misses it; Turkish-aware lower-casing gives "mayıs"
+    published, _ = parse_date_line("3 MAYIS 2024 Cuma 09:05")
+    assert published is not None and published.iso() == "2024-05-03T09:05:00+03:00"

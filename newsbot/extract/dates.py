@@ -24,6 +24,14 @@ _DATE_TIME = re.compile(
     r"(?P<date>\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b|\b\d{1,2}\s+[^\W\d_]{3,}\s+\d{4}\b)"
     rf"(?:{_SEP}(?:[^\W\d_]+:?{_SEP})?(?P<time>\b\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?)(?!\d))?"
 )
+# The shapes _quick_parse reads itself (day first, as _DATEPARSER_SETTINGS); month names in Turkish and English.
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
+_NAMED_DATE = re.compile(r"(\d{1,2})\s+([^\W\d_]{3,})\s+(\d{4})")
+_MONTHS = {name: number for number, names in enumerate((
+    ("ocak", "january"), ("şubat", "february"), ("mart", "march"), ("nisan", "april"), ("mayıs", "may"),
+    ("haziran", "june"), ("temmuz", "july"), ("ağustos", "august"), ("eylül", "september"),
+    ("ekim", "october"), ("kasım", "november"), ("aralık", "december")), start=1) for name in names}
+_TR_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 # The label that separates the published part of a date line from the updated part.
 _UPDATED_LABEL = re.compile(r"(?:son\s+)?g[üu]ncelle(?:n?me)(?:\s+tarihi)?|updated?", re.I)
 
@@ -67,10 +75,35 @@ def parse_structured(value: object) -> When | None:
     return published
 
 
+def _quick_parse(date_text: str, time_text: str | None) -> datetime | None:
+    """What dateparser gives for the common shapes ("12.07.2025", "12-07-2025", "12 Temmuz 2025", then
+    "17:12" / "17:12:05"), without it (~2-5 ms a call); None for anything else (dateparser decides)."""
+    numeric = _NUMERIC_DATE.fullmatch(date_text)
+    if numeric:
+        day, month, year = int(numeric[1]), int(numeric[2]), int(numeric[3])
+    else:
+        named = _NAMED_DATE.fullmatch(date_text)
+        month = _MONTHS.get(named[2].translate(_TR_LOWER).lower()) if named else None
+        if month is None:
+            return None
+        day, year = int(named[1]), int(named[3])
+    hour = minute = second = 0
+    if time_text:
+        hour, minute, *rest = (int(x) for x in re.split(r"[:.]", time_text))
+        second = rest[0] if rest else 0
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:  # 31.02.2025, 25:00: dateparser's call
+        return None
+
+
 def _parse_piece(text: str) -> When | None:
     match = _DATE_TIME.search(text)
     if not match:
         return None
+    parsed = _quick_parse(match["date"], match["time"])
+    if parsed is not None:
+        return When(parsed, has_time=bool(match["time"]))
     piece = match["date"] + (" " + match["time"].replace(".", ":") if match["time"] else "")
     parsed = dateparser.parse(piece, languages=["tr", "en"], settings=_DATEPARSER_SETTINGS)
     if parsed is None:
