@@ -3,8 +3,11 @@
 Where data goes:
 - `NEWSBOT_MONGO_URI` (or `MONGO_URI`) set in the environment: that MongoDB server, through pymongo.
 - otherwise: the embedded on-disk store under `<NEWSBOT_DATA_DIR>/store` (litemongo: SQLite files,
-  the same pymongo-style API). A litemongo client must only be used from the thread that created it,
-  so every client here is opened and used inside one thread (see `ClientThread` and `StoreWriter`).
+  the same pymongo-style API), with its query index kept in SQLite by newsbot.embedded_store (not in
+  process memory). A litemongo client must only be used from the thread that created it, so every
+  client here is opened and used inside one thread (see `ClientThread` and `StoreWriter`). Every
+  client of the embedded store must come from `open_client` (a plain litemongo writer is tolerated,
+  but each of its writes makes our next access rebuild the index).
 
 Database name: env `NEWSBOT_MONGO_DB`, else the URI's path (`mongodb://host/<db>`), else the setting
 `NEWSBOT_MONGO_DB` ("newsbot"). Credentials come only from the environment; every message that can
