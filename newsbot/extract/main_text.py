@@ -90,8 +90,8 @@ class _PageText:
         for el in dict.fromkeys(a.getparent() for a in attrs):
             if el.tag in _READABILITY_FRAME_TAGS:
                 continue
-            attrs = " ".join(filter(None, (el.get("class"), el.get("id")))).lower()
-            if (len(attrs) >= 2 and _UNLIKELY.search(attrs) and not _MAYBE.search(attrs)
+            names = " ".join(filter(None, (el.get("class"), el.get("id")))).lower()
+            if (len(names) >= 2 and _UNLIKELY.search(names) and not _MAYBE.search(names)
                     and not any(anc in dropped for anc in el.iterancestors())):
                 dropped.add(el)
                 length += _collapsed_len(el.text_content())
