@@ -396,6 +396,30 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
                 if key in found:
                     yield decode(found.pop(key))
 
+    def any_of(self, path: str, values: list[str]) -> list[dict] | None:
+        """`find({path: {"$in": values}})` for strings on a top-level indexed field, without mongomock's
+        filter: its `$in` test compares every value with every element (a band query: 420 values × 42
+        bands per candidate, ~0.25 ms each); here the index gives the candidates and a set checks them.
+        Same documents, same (natural) order. None when the field is not indexed or a value is not a
+        string (use find)."""
+        wanted = self._wanted_paths()
+        if "." in path or path not in wanted or not all(isinstance(v, str) for v in values):
+            return None
+        connection = self._connection
+        if not self._index_current(connection, wanted):
+            with self._rwlock.writer(), self._write() as connection:
+                self._current_paths(connection)
+        exact = set(values)
+        found = []
+        for doc in self._fetch(self._candidate_keys(connection, {path: {"$in": list(exact)}}, wanted) or []):
+            value = doc.get(path)
+            if isinstance(value, list | tuple):
+                if any(isinstance(v, str) and v in exact for v in value):
+                    found.append(doc)
+            elif isinstance(value, str) and value in exact:
+                found.append(doc)
+        return found
+
     _verified: tuple | None = None  # (PRAGMA data_version, paths) when the rows were last found current
 
     def _index_current(self, connection, wanted: list[str]) -> bool:
@@ -461,6 +485,12 @@ def write_batch(collection: Any) -> Iterator[None]:
             yield
     else:
         yield
+
+
+def any_of(collection: Any) -> Any:
+    """`IndexedCollectionStore.any_of` of an embedded client's collection, else None."""
+    store = getattr(collection, "_store", None) if type(collection).__module__.startswith("litemongo") else None
+    return store.any_of if isinstance(store, IndexedCollectionStore) else None
 
 
 def connect(path: str) -> Any:

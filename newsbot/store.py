@@ -318,6 +318,16 @@ def create_indexes(db, specs: Mapping[str, list[tuple[str, list[tuple[str, int]]
             db[collection].create_index(keys, name=name, **options)
 
 
+def embedded_any_of(collection: Any) -> Callable[[str, list[str]], list[dict] | None] | None:
+    """For an embedded-store collection, a fast `find({field: {"$in": strings}})` (see
+    newsbot.embedded_store.IndexedCollectionStore.any_of); None on MongoDB."""
+    if isinstance(collection, pymongo.collection.Collection) or not EMBEDDED_INDEXED:
+        return None
+    from newsbot.embedded_store import any_of
+
+    return any_of(collection)
+
+
 def ensure_indexes(db) -> None:
     create_indexes(db, INDEXES)
 

@@ -276,3 +276,16 @@ def test_signature_stored_by_another_client_during_a_batch_is_updated_not_lost(c
         sigs = client[config.db_name][SIGNATURES]
         assert sorted(d["_id"] for d in sigs.find({"bands": "0:aa"})) == ["k1", "k2"]
         assert list(sigs.find({"bands": "0:old"})) == []
+
+
+def test_any_of_equals_find_with_in(config):
+    _fill(config)
+    with open_client(config) as client:
+        coll = client[config.db_name]["c"]
+        any_of = embedded_store.any_of(coll)
+        for field, values in (("bands", ["0:0000", "3:0003", "0:0005", "nope"]), ("bands", ["1:0002"]),
+                              ("tag", ["t1", "t3"]), ("bands", []), ("tag", ["t1", "t1"])):
+            assert any_of(field, values) == list(coll.find({field: {"$in": values}})), (field, values)
+        assert any_of("unindexed", ["x"]) is None and any_of("n", [1]) is None
+    with litemongo.connect(str(config.embedded_dir)) as plain:
+        assert embedded_store.any_of(plain[config.db_name]["c"]) is None  # plain litemongo: use find
