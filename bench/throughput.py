@@ -13,7 +13,8 @@ Rate = article pages fetched / the crawl's elapsed_time_seconds (Scrapy's own: f
 close, so process start-up and imports are left out; the store's final flush is included).
 Peak RSS = the crawl process's ru_maxrss (os.wait4); "+workers" = the peak of the RSS summed over the crawl
 process and its child processes (extraction workers), sampled every 0.5 s; CPU ms/page = CPU time of the
-crawl and all the processes it waited for (RUSAGE_CHILDREN) per article page. RSS is also sampled against the
+crawl and the processes it waited for (wait4's rusage includes the extraction workers) per article page;
+cpu_main_s = the crawl process alone (/proc/<pid>/stat, last sample before it exits). RSS is also sampled against the
 number of article pages served (the server's /__hits), to show whether it grows along the crawl.
 """
 
@@ -23,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import signal
 import statistics
@@ -114,6 +114,15 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def own_cpu_s(pid: int) -> float:
+    """CPU seconds of the process itself (not its children), from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def tree_rss_kib(pid: int) -> int:
     return sum(rss_kib(p) for p in [pid, *descendants(pid)])
 
@@ -147,8 +156,8 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     samples: list[tuple[int, int]] = []
     tree_peak = [0]
+    main_cpu = [0.0]
     done = threading.Event()
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     def sample() -> None:
         while not done.is_set():
@@ -156,7 +165,8 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
             if kib:
                 samples.append((hits(base) - start_hits, kib))
                 tree_peak[0] = max(tree_peak[0], tree_rss_kib(proc.pid))
-            done.wait(0.5)
+                main_cpu[0] = max(main_cpu[0], own_cpu_s(proc.pid))
+            done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -164,10 +174,6 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
-    # The crawl and every process it waited for (extraction workers): CPU of the whole crawl.
-    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_total = (children_after.ru_utime - children_before.ru_utime) + (children_after.ru_stime
-                                                                          - children_before.ru_stime)
     wall = time.monotonic() - started
     log.close()
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
@@ -177,7 +183,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
               "served": hits(base) - start_hits, "elapsed_s": round(elapsed, 2), "wall_s": round(wall, 2),
               "pages_per_s": round(pages / elapsed, 1) if elapsed else 0.0,
               "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-              "cpu_total_s": round(cpu_total, 1), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
+              "cpu_main_s": round(main_cpu[0], 1), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
               "items": stats.get("item_scraped_count", 0),
               "stored": stats.get("newsbot/store/inserted", 0) + stats.get("newsbot/store/updated", 0),
               "dropped": {k: v for k, v in stats.items() if k.startswith("newsbot/dropped/")},
@@ -269,7 +275,7 @@ def summarize(results: list[dict], modes: list[str]) -> dict:
         out[mode] = {"pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
                      "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
                      "peak_tree_rss_mib": max(r.get("peak_tree_rss_mib", 0) for r in runs),
-                     "cpu_ms_per_page": round(statistics.median(1000 * r["cpu_total_s"] / r["pages"]
+                     "cpu_ms_per_page": round(statistics.median(1000 * r["cpu_s"] / r["pages"]
                                                                 for r in runs if r["pages"]), 2),
                      "runs": [r["pages_per_s"] for r in runs]}
         bare = {r["round"]: r["pages_per_s"] for r in results if r["mode"] == "bare"}
