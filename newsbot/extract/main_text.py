@@ -36,6 +36,7 @@ _ENABLED = trafilatura.__version__ == _VERSION
 if _ENABLED:  # internal API of this exact version; never imported for another one
     from lxml.etree import Element
     from trafilatura import core as _core
+    from trafilatura.baseline import _BLOCK_ELEMS
     from trafilatura.external import SANITIZED_XPATH, compare_extraction
     from trafilatura.readability_lxml import FRAME_TAGS as _READABILITY_FRAME_TAGS
     from trafilatura.readability_lxml import REGEXES as _READABILITY_REGEXES
@@ -97,10 +98,15 @@ class _PageText:
                 length += _collapsed_len(el.text_content())
         return length
 
-    def html2txt(self) -> int:
-        """html2txt(tree) drops scripts/styles (and more) and inserts at most two spaces per block
-        element, of which the page has at most count(//*)."""
-        return self.without_scripts + 2 * int(_COUNT_ELEMENTS(self.tree))
+    def may_escalate(self, len_text: int) -> bool:
+        """Whether `len_text < ESCALATION_PAGE_SHARE * len(html2txt(tree))` may hold, from upper bounds of
+        html2txt's length (the same float expression: multiplying is monotonic). html2txt drops
+        scripts/styles (and more) and inserts at most two spaces per block element; the page has at most
+        count(//*) of them (cheap); counting them (~0.1 ms) is left to pages where that does not settle it."""
+        share = _core.ESCALATION_PAGE_SHARE
+        if not len_text < share * (self.without_scripts + 2 * int(_COUNT_ELEMENTS(self.tree))):
+            return False
+        return len_text < share * (self.without_scripts + 2 * sum(1 for _ in self.tree.iter(*_BLOCK_ELEMS)))
 
 
 @lru_cache(maxsize=1)
@@ -200,7 +206,7 @@ def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
     len_text = len(temp_text)
     if (
         0 < len_text < _core.ESCALATION_MAX_LENGTH
-        and len_text < _core.ESCALATION_PAGE_SHARE * page.html2txt()
+        and page.may_escalate(len_text)
         and len_text < _core.ESCALATION_PAGE_SHARE * len(_core.html2txt(raw()))
     ):
         r_options = copy(options)
