@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+import lxml.etree
 import lxml.html
 
 from newsbot.extract.agencies import agency_code
@@ -32,6 +33,7 @@ _DATE_XPATH = (
     + " or ".join(f"contains({_CLASS_ID},'{word}')" for word in ("date", "tarih", "zaman", "time"))
     + "]"
 )
+_DATE_ELEMENTS = lxml.etree.XPath(_DATE_XPATH)  # compiled once
 
 
 def extract_article(
@@ -150,7 +152,7 @@ def _visible_date(root: lxml.html.HtmlElement, selectors: dict) -> tuple[When | 
     if configured:
         return parse_date_line(text_of(configured[0]))
     fallback: tuple[When | None, When | None] = (None, None)
-    for el in root.xpath(_DATE_XPATH):
+    for el in _DATE_ELEMENTS(root):
         text = text_of(el)
         found = parse_structured(el.get("datetime")) if el.get("datetime") else None
         pair = (found, None) if found else (parse_date_line(text) if len(text) <= 120 else (None, None))

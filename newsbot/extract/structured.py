@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 import json_repair
+import lxml.etree
 import lxml.html
 
 from newsbot.text import normalize_space
@@ -86,8 +87,12 @@ def unescape(value: object) -> object:
     return value
 
 
+# Compiled once (root.xpath(string) compiles the expression on every call).
+_LD_JSON_SCRIPTS = lxml.etree.XPath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]")
+
+
 def find_article(root: lxml.html.HtmlElement) -> dict:
-    for script in root.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]"):
+    for script in _LD_JSON_SCRIPTS(root):
         for obj in _walk(_loads(script.text or "")):
             if _types(obj) & ARTICLE_TYPES:
                 return unescape(obj)
