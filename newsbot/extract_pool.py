@@ -20,6 +20,7 @@ from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
 from newsbot.extract import extract_article
 from newsbot.sources import SourceConfig
+from newsbot.text import content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,21 @@ def worker_count(setting: object) -> int:
     return count
 
 
+def extract_page(body: bytes, url: str, config: SourceConfig | None, content_type: str | None) -> dict:
+    """extract_article's fields plus `content_hash` (of title and body, as extracted): everything the
+    spider needs that is pure CPU, so that it is done in the worker."""
+    fields = extract_article(body, url, config, content_type)
+    fields["content_hash"] = content_hash(fields.get("title") or "", list(fields.get("body") or []))
+    return fields
+
+
 def _warm_up() -> None:
     """Import and initialise the extractor in the worker before the first page arrives."""
-    extract_article(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/")
+    extract_page(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/", None, None)
 
 
 class ExtractionPool:
-    """`await pool.extract(...)` gives extract_article's fields, computed in a worker process."""
+    """`await pool.extract(...)` gives extract_page's fields, computed in a worker process."""
 
     def __init__(self, workers: int, max_tasks_per_worker: int | None = None) -> None:
         self.workers = workers
@@ -76,7 +85,7 @@ class ExtractionPool:
         for attempt in (1, 2):
             pool = self._pool()
             try:
-                future = pool.submit(extract_article, body, url, config, content_type)
+                future = pool.submit(extract_page, body, url, config, content_type)
                 return await asyncio.wrap_future(future)
             except BrokenExecutor as exc:
                 self._rebuild(pool)

@@ -14,12 +14,10 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from newsbot.extract import extract_article
-from newsbot.extract_pool import ExtractionPool, worker_count
+from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.items import Article
 from newsbot.jobstate import ResumableJob
 from newsbot.sources import SourceConfig, StartPoint, load_sources, parse_source
-from newsbot.text import content_hash
 from newsbot.urls import canonical_url
 
 # Without an article_pattern, a listing link is taken as an article when its path ends in a numeric
@@ -312,7 +310,7 @@ class NewsSpider(scrapy.Spider):
             if self.extraction is not None:
                 fields = await self.extraction.extract(response.body, response.url, self.config, content_type)
             else:
-                fields = extract_article(response.body, response.url, self.config, content_type=content_type)
+                fields = extract_page(response.body, response.url, self.config, content_type)
         except Exception as exc:  # one broken page must never end the crawl
             self._skip(response, "extract_error", f"{type(exc).__name__}: {exc}")
             return
@@ -334,7 +332,7 @@ class NewsSpider(scrapy.Spider):
             agency=fields.get("agency") or None,
             language=fields.get("language") or self.config.language,
             fetched_at=_now_iso(),
-            content_hash=content_hash(fields.get("title") or "", list(body)),
+            content_hash=fields["content_hash"],
         )
 
     # -- errors ------------------------------------------------------------------------------
