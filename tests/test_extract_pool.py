@@ -13,6 +13,7 @@ import pytest
 from newsbot.demo.server import DEMO_SITE
 from newsbot.extract import extract_article
 from newsbot.extract_pool import ExtractionPool, worker_count
+from newsbot.text import content_hash
 from newsbot.sources import load_sources
 
 PAGE = DEMO_SITE / "haber" / "kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
@@ -39,6 +40,7 @@ def test_pool_gives_the_inline_fields_and_survives_a_killed_worker():
     body = PAGE.read_bytes()
     config = load_sources().get("iha")
     inline = extract_article(body, URL, config, "text/html; charset=utf-8")
+    inline["content_hash"] = content_hash(inline["title"], inline["body"])
     pool = ExtractionPool(1)
     try:
         first = asyncio.run(pool.extract(body, URL, config, "text/html; charset=utf-8"))
