@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,15 +138,21 @@ def source_dirs() -> list[Path]:
     return [BUILTIN_DIR, *extra]
 
 
-def load_sources(dirs: list[Path] | None = None) -> dict[str, SourceConfig]:
+def load_sources(dirs: list[Path] | None = None, recheck_after: float = 0.0) -> dict[str, SourceConfig]:
     """All source configs by name; a later directory's config replaces a built-in of the same name.
 
     The files are parsed again only when one was added, removed or changed (name, size, mtime): the
-    extractor looks its page's host up for every page (a crawl read every TOML file once per page)."""
+    extractor looks its page's host up for every page (a crawl read every TOML file once per page).
+    With `recheck_after`, configs checked less than that many seconds ago are returned without even
+    listing the directories (per page, the listing alone cost ~0.2 ms)."""
     dirs = list(dirs if dirs is not None else source_dirs())
-    signature = _signature(dirs)
     cached = _LOADED.get("sources")
+    now = time.monotonic()
+    if (recheck_after and cached is not None and cached[2] == dirs and now - cached[3] < recheck_after):
+        return dict(cached[1])
+    signature = _signature(dirs)
     if signature is not None and cached is not None and cached[0] == signature:
+        _LOADED["sources"] = (*cached[:3], now)
         return dict(cached[1])
     sources: dict[str, SourceConfig] = {}
     for directory in dirs:
@@ -155,7 +162,7 @@ def load_sources(dirs: list[Path] | None = None) -> dict[str, SourceConfig]:
             cfg = load_file(path)
             sources[cfg.name] = cfg
     if signature is not None:
-        _LOADED["sources"] = (signature, sources)
+        _LOADED["sources"] = (signature, sources, dirs, now)
     return dict(sources)
 
 
@@ -184,7 +191,7 @@ def crawlable_sources() -> dict[str, SourceConfig]:
 
 def source_for_url(url: str, sources: dict[str, SourceConfig] | None = None) -> SourceConfig | None:
     """The config whose domains cover the URL's host, if any."""
-    for cfg in (sources if sources is not None else load_sources()).values():
+    for cfg in (sources if sources is not None else load_sources(recheck_after=1.0)).values():
         if cfg.matches_host(url):
             return cfg
     return None
