@@ -69,6 +69,8 @@ def main() -> int:
     ap.add_argument("--report-only", action="store_true", help="only summarise an existing --raw file")
     ap.add_argument("--cpu", action="store_true",
                     help="on-CPU samples of all threads (no --idle): where the CPU goes, not the reactor's time")
+    ap.add_argument("--gil", action="store_true",
+                    help="only samples of the thread holding the GIL: what serialises the crawl process")
     ap.add_argument("extra", nargs="*", help="extra arguments for the crawl (e.g. -s NAME=VALUE)")
     args = ap.parse_args()
     if args.report_only:
@@ -86,14 +88,15 @@ def main() -> int:
         uri = None
         if args.mode == "ferretdb":
             uri, fdb_dir = start_ferretdb(tmp)
-        prefix = ["py-spy", "record", *([] if args.cpu else ["--idle"]), "--format", "raw", "--rate", str(args.rate),
+        modes = [*([] if args.cpu or args.gil else ["--idle"]), *(["--gil"] if args.gil else [])]
+        prefix = ["py-spy", "record", *modes, "--format", "raw", "--rate", str(args.rate),
                   "-o", str(args.raw.resolve()), "--"]
         res = run_crawl(args.mode, base, tmp, f"profile-{args.mode}", args, uri, prefix=prefix)
         print(f"{res['pages']} pages in {res['elapsed_s']} s under py-spy: {res['pages_per_s']} pages/s "
               f"(profiler overhead included), stored {res['stored']}")
     finally:
         stop_services(server, fdb_dir, tmp)
-    report(args.raw, args.top, args.cpu)
+    report(args.raw, args.top, args.cpu or args.gil)
     return 0
 
 
