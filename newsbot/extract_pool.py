@@ -21,6 +21,7 @@ from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from newsbot.extract import extract_article
 from newsbot.sources import SourceConfig
 from newsbot.text import content_hash
+from newsbot.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,11 @@ def worker_count(setting: object) -> int:
 
 
 def extract_page(body: bytes, url: str, config: SourceConfig | None, content_type: str | None) -> dict:
-    """extract_article's fields plus `content_hash` (of title and body, as extracted): everything the
-    spider needs that is pure CPU, so that it is done in the worker."""
+    """extract_article's fields, with `canonical_url` in newsbot's canonical form (the page's own, else
+    `url`), plus `content_hash` (of title and body, as extracted): everything the spider needs that is
+    pure CPU, so that it is done in the worker."""
     fields = extract_article(body, url, config, content_type)
+    fields["canonical_url"] = canonical_url(fields.get("canonical_url") or url)
     fields["content_hash"] = content_hash(fields.get("title") or "", list(fields.get("body") or []))
     return fields
 

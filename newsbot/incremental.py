@@ -21,6 +21,7 @@ from email.utils import parsedate_to_datetime
 
 from itemadapter import ItemAdapter, is_item
 from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
 
 from newsbot.stories import to_utc_naive
 from newsbot.story_store import open_database, stored_articles, utcnow_naive
@@ -66,7 +67,10 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        middleware = cls(crawler)
+        if not middleware.enabled:  # out of the chain: it would only re-yield every output
+            raise NotConfigured("NEWSBOT_INCREMENTAL is off (or NEWSBOT_SEEN_WINDOW_DAYS is 0)")
+        return middleware
 
     def spider_closed(self, spider=None) -> None:
         if self.client is not None:

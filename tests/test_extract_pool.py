@@ -12,9 +12,9 @@ import pytest
 
 from newsbot.demo.server import DEMO_SITE
 from newsbot.extract import extract_article
-from newsbot.extract_pool import ExtractionPool, worker_count
-from newsbot.text import content_hash
+from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.sources import load_sources
+from newsbot.urls import canonical_url
 
 PAGE = DEMO_SITE / "haber" / "kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
 URL = "http://127.0.0.1/haber/kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
@@ -39,8 +39,11 @@ def _wait_broken(pool: ExtractionPool, timeout: float = 30) -> None:
 def test_pool_gives_the_inline_fields_and_survives_a_killed_worker():
     body = PAGE.read_bytes()
     config = load_sources().get("iha")
-    inline = extract_article(body, URL, config, "text/html; charset=utf-8")
-    inline["content_hash"] = content_hash(inline["title"], inline["body"])
+    inline = extract_page(body, URL, config, "text/html; charset=utf-8")
+    fields = extract_article(body, URL, config, "text/html; charset=utf-8")
+    assert {k: v for k, v in inline.items() if k not in ("canonical_url", "content_hash")} == \
+        {k: v for k, v in fields.items() if k != "canonical_url"}
+    assert inline["canonical_url"] == canonical_url(fields["canonical_url"])
     pool = ExtractionPool(1)
     try:
         first = asyncio.run(pool.extract(body, URL, config, "text/html; charset=utf-8"))

@@ -317,7 +317,7 @@ class NewsSpider(scrapy.Spider):
         body = fields.get("body") or []
         yield Article(
             url=response.url,
-            canonical_url=canonical_url(fields.get("canonical_url") or response.url),
+            canonical_url=fields["canonical_url"],
             site=self.config.site or (urlsplit(response.url).hostname or ""),
             source=self.config.name,
             title=fields.get("title") or "",
