@@ -572,6 +572,52 @@ class ClientThread(threading.Thread):
 _STOP = object()
 
 
+_CHILD_DB: Any = None
+
+
+def _child_open(config: StoreConfig) -> None:
+    global _CHILD_DB
+    _CHILD_DB = open_client(config)[config.db_name]
+
+
+def _child_write(ops: list[Op]) -> WriteCounts:
+    return write_ops(_CHILD_DB, ops)
+
+
+class WriteProcess:
+    """write_ops in one spawned child process with its own client. The embedded store's writes are pure
+    Python (mongomock under litemongo): in the crawl's process they hold the GIL against the reactor.
+    A child that dies makes that batch fail like a lost server (retried, then spooled: nothing lost);
+    the next batch starts a new child."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.config = config
+        self.restarts = 0
+        self._executor = None
+
+    def write(self, ops: list[Op]) -> WriteCounts:
+        import multiprocessing
+        from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_child_open, initargs=(self.config,))
+        try:
+            return self._executor.submit(_child_write, ops).result()
+        except BrokenExecutor as exc:
+            self.restarts += 1
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            counts = WriteCounts(failed=len(ops), failed_ops=[(*op, "") for op in ops],
+                                 error=f"store writer process died: {exc}")
+            return counts
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+
 class StoreWriter(threading.Thread):
     """Batches upserts and writes them from its own thread, so a slow or absent server never blocks
     the crawl. A batch is written when it holds `batch_size` ops or its oldest op is `flush_seconds`
@@ -585,7 +631,8 @@ class StoreWriter(threading.Thread):
 
     def __init__(self, config: StoreConfig, batch_size: int = 100, flush_seconds: float = 5.0,
                  retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0,
-                 report: Callable[[dict], None] | None = None, client_kwargs: dict | None = None) -> None:
+                 report: Callable[[dict], None] | None = None, client_kwargs: dict | None = None,
+                 write_process: bool = False) -> None:
         super().__init__(name="newsbot-store-writer", daemon=True)
         self.config = config
         self.client_kwargs = client_kwargs or {}
@@ -601,6 +648,8 @@ class StoreWriter(threading.Thread):
         self._down_until = 0.0
         self._indexes_ok = False
         self._db = None
+        # A child process cannot take client_kwargs (event listeners are objects of this process).
+        self._process = WriteProcess(config) if write_process and not client_kwargs else None
 
     # called from the crawl's thread
     def put(self, op: Op) -> None:
@@ -640,9 +689,14 @@ class StoreWriter(threading.Thread):
                     rest.append(op)
             self._count(spooled=self.spool.append(rest))
         finally:
+            if self._process is not None:
+                self._process.close()
             if client is not None:
                 with contextlib.suppress(Exception):
                     client.close()
+
+    def _write(self, ops: list[Op]) -> WriteCounts:
+        return self._process.write(ops) if self._process is not None else write_ops(self._db, ops)
 
     def _loop(self) -> None:
         batch: list[Op] = []
@@ -685,7 +739,7 @@ class StoreWriter(threading.Thread):
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
-            counts = write_ops(self._db, pending)
+            counts = self._write(pending)
             self._count(inserted=counts.inserted, updated=counts.updated,
                         rejected=self.spool.reject(counts.rejected_ops))
             if counts.rejected_ops:

@@ -23,11 +23,11 @@ logger = logging.getLogger(__name__)
 
 class StorePipeline:
     def __init__(self, config: StoreConfig, stats=None, batch_size: int = 100, flush_seconds: float = 5.0,
-                 retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0) -> None:
+                 retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0, write_process: bool = False) -> None:
         self.config = config
         self.stats = stats
         self.options = {"batch_size": batch_size, "flush_seconds": flush_seconds, "retries": retries,
-                        "backoff": backoff, "cooldown": cooldown}
+                        "backoff": backoff, "cooldown": cooldown, "write_process": write_process}
         self.writer: StoreWriter | None = None
 
     @classmethod
@@ -41,6 +41,7 @@ class StorePipeline:
             retries=s.getint("NEWSBOT_STORE_RETRIES", 3),
             backoff=s.getfloat("NEWSBOT_STORE_BACKOFF_SECONDS", 1.0),
             cooldown=s.getfloat("NEWSBOT_STORE_COOLDOWN_SECONDS", 30.0),
+            write_process=s.getbool("NEWSBOT_STORE_PROCESS", True),
         )
 
     def _report(self, counts: dict) -> None:

@@ -4,6 +4,9 @@ one document per canonical URL, indexes, key sanitising, masking, the spool, rou
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import time
 from datetime import datetime, timedelta, timezone
 
 import pymongo
@@ -185,3 +188,28 @@ def test_runs_collection_has_its_indexes(store_backend):
     write(store_backend.config, [article(1)])
     with store_backend.db() as db:
         assert {"source_started_at", "started_at"} <= {ix["name"] for ix in db[RUNS].list_indexes()}
+
+
+def test_write_process_stores_the_same_and_a_killed_child_loses_nothing(store_backend):
+    """NEWSBOT_STORE_PROCESS: batches are written by a child process. Killing it makes one batch fail
+    like a lost server; the retry starts a new child and every article lands once."""
+    writer = StoreWriter(store_backend.config, flush_seconds=3600, batch_size=10, backoff=0.1,
+                         write_process=True)
+    writer.start()
+    for n in range(10):
+        writer.put((ARTICLES, *article_upsert(article(n), T0)))
+    started = time.monotonic()
+    while writer.totals.get("inserted") != 10 and time.monotonic() - started < 60:
+        time.sleep(0.05)
+    assert writer.totals.get("inserted") == 10, writer.totals
+    (child,) = writer._process._executor._processes.values()
+    assert child.pid != os.getpid()
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(30)
+    for n in range(10, 25):
+        writer.put((ARTICLES, *article_upsert(article(n), T0)))
+    totals = writer.close(timeout=120)
+    assert totals.get("inserted") == 25 and not totals.get("spooled"), totals
+    assert totals.get("failed_batches") == 1 and writer._process.restarts == 1
+    with store_backend.db() as db:
+        assert db[ARTICLES].count_documents({}) == 25
