@@ -58,6 +58,10 @@ def _warm_up() -> None:
     extract_page(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/", None, None)
 
 
+def _noop() -> None:
+    return None
+
+
 class ExtractionPool:
     """`await pool.extract(...)` gives extract_page's fields, computed in a worker process."""
 
@@ -76,6 +80,13 @@ class ExtractionPool:
                 max_tasks_per_child=self.max_tasks_per_worker,
             )
         return self._executor
+
+    def warm(self) -> None:
+        """Start every worker now (each imports the extractor, ~1 s), while the crawl fetches robots.txt
+        and its feeds, instead of when the first article pages arrive."""
+        pool = self._pool()
+        for _ in range(self.workers):
+            pool.submit(_noop)
 
     def _rebuild(self, broken: ProcessPoolExecutor) -> None:
         if self._executor is broken:  # the first failed page rebuilds; the others see the new pool

@@ -146,6 +146,8 @@ class NewsSpider(scrapy.Spider):
         if self.job is not None and self.job.resumed:
             self.crawler.stats.set_value("newsbot/job/resumed", self.job.resumed)
             self.crawler.stats.set_value("newsbot/job/already_stored", len(self._stored_urls))
+        if self.extraction is not None:
+            self.extraction.warm()
         claim = getattr(self.crawler.engine.scheduler, "claim_start", None)  # Redis mode: one seeder per round
         if claim is not None and not claim():
             return
