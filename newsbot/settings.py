@@ -102,6 +102,7 @@ NEWSBOT_STORY_MIN_SHINGLES = 10
 NEWSBOT_STORY_WINDOW_HOURS = 36
 NEWSBOT_STORY_SIGNATURE_DAYS = 7
 NEWSBOT_DEDUPE_BATCH = 200  # articles per dedupe group commit (store reads and writes batched off the reactor thread)
+NEWSBOT_DEDUPE_PROCESS = True  # dedupe batches run in one spawned child process (False: a thread, sharing the GIL with the reactor)
 
 # Storage: MongoDB when NEWSBOT_MONGO_URI (or MONGO_URI) is set, else the embedded store here.
 NEWSBOT_DATA_DIR = "data"

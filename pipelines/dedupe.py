@@ -20,20 +20,33 @@ batch clustered in order against them plus its own earlier articles, signatures 
 with one bulk write each — instead of about seven per article on the reactor thread. The results are
 those of clustering the articles one by one (newsbot.story_store.BatchIndex). Called directly (no
 reactor running: tests, tools) process_item does the same for a batch of one and returns the item.
+
+Dedupe process (NEWSBOT_DEDUPE_PROCESS, default True): in a crawl the batch work (~3 ms of pure
+Python per article: MinHash, the embedded store's queries) runs in one spawned child process that
+holds the store connection and the in-memory fallback index, so that it does not hold the crawl
+process's GIL against the reactor. The worker thread only batches, sends the batch's fields and
+waits (the wait releases the GIL); the child sends back per article (story_id, revised, stats).
+If the child dies, the crawl goes on: one error logged, stat `newsbot/dedupe/process_died`, the
+child started again once and the batch sent again; a second death falls back to clustering within
+this run in the crawl process (as when the store is down). No item is lost; an article of a batch
+the child died in may count its revision twice.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import queue
 import threading
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
+from scrapy.settings import Settings
 
 from newsbot.stories import MemoryIndex, Signature, StoryClusterer, StoryParams, story_text, to_utc_naive
 from newsbot.story_store import (
@@ -73,6 +86,11 @@ class _Job:
     error: BaseException | None = None
     deferred: object = None
 
+    def fields(self) -> tuple:
+        """What the dedupe process needs of this article (picklable, no item)."""
+        return (self.key, self.now, self.content_hash, self.lead, self.body, self.site, self.title, self.agency,
+                self.published)
+
 
 class DedupePipeline:
     def __init__(self, settings, stats=None) -> None:
@@ -86,6 +104,9 @@ class DedupePipeline:
         self.memory: MemoryIndex | None = None  # the index once the store is unavailable
         self.seen_urls: set[str] = set()
         self.worker: _Worker | None = None
+        self.use_process = settings.getbool("NEWSBOT_DEDUPE_PROCESS", True)
+        self.executor: ProcessPoolExecutor | None = None  # the dedupe process (worker thread only)
+        self.process_deaths = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -221,6 +242,122 @@ class DedupePipeline:
                 self.memory.add(doc)
 
 
+    # -- the dedupe process (used from the worker thread) --------------------------------------------
+    def _open_worker(self) -> None:
+        if not self.use_process:
+            self._open_store()
+            return
+        try:
+            self._start_process()
+            self._in_process(_child_ping)  # spawn and open the store now, not on the first article
+        except Exception as exc:  # no process at all (spawn failed): the thread does the work, as before
+            logger.error("dedupe: cannot start the dedupe process (%s); deduplicating in a thread", exc)
+            self._inc("newsbot/dedupe/process_died")
+            self.executor = None
+            self._open_store()
+
+    def _start_process(self) -> None:
+        # spawned, not forked: this process has threads and a running reactor
+        settings = {k: v for k, v in self.settings.copy_to_dict().items() if k.startswith("NEWSBOT_")}
+        self.executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_child_open, initargs=(settings,))
+
+    def _in_process(self, fn, *args):
+        """fn(*args) in the dedupe process, its stats counted here; None once it has died twice."""
+        while self.executor is not None:
+            try:
+                result, stats = self.executor.submit(fn, *args).result()
+            except BrokenExecutor as exc:
+                self._process_died(exc)
+                continue
+            for key in stats:
+                self._inc(key)
+            return result
+        return None
+
+    def _process_died(self, exc: BaseException) -> None:
+        self.process_deaths += 1
+        self._inc("newsbot/dedupe/process_died")
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = None
+        if self.process_deaths == 1:
+            logger.error("dedupe: the dedupe process died (%s); starting it again", exc)
+            try:
+                self._start_process()
+                return
+            except Exception as start_exc:  # cannot spawn: as if it died again
+                exc = start_exc
+        logger.error("dedupe: the dedupe process died again (%s); clustering within this run only", exc)
+        self.memory = self.memory or MemoryIndex()
+        self.clusterer = StoryClusterer(self.memory, self.params)
+
+    def _run_batch(self, jobs: list[_Job]) -> None:
+        results = self._in_process(_child_batch, [j.fields() for j in jobs]) if self.executor is not None else None
+        if results is None:  # thread mode, or the process died twice
+            self._process_batch(jobs)
+            return
+        for job, (story_id, revised, stats) in zip(jobs, results, strict=True):
+            job.story_id, job.revised, job.stats = story_id, revised, stats
+
+    def _close_worker(self) -> None:
+        if self.executor is None:
+            self._close_store()
+            return
+        with contextlib.suppress(BrokenExecutor):  # a death now needs no new process
+            _, stats = self.executor.submit(_child_close).result()
+            for key in stats:
+                self._inc(key)
+        self.executor.shutdown(wait=True)
+        self.executor = None
+
+    def child_pid(self) -> int | None:
+        """The dedupe process's pid (None in thread mode, before it started or after it died twice)."""
+        executor = self.executor
+        processes = getattr(executor, "_processes", None) or {}
+        return next(iter(processes), None)
+
+
+# -- in the dedupe process ------------------------------------------------------------------------
+_child: DedupePipeline | None = None
+
+
+class _ChildStats:
+    """The child's stats (store errors), sent back with the next answer."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.pending.append(key)
+
+    def take(self) -> list[str]:
+        pending, self.pending = self.pending, []
+        return pending
+
+
+def _child_open(settings: dict) -> None:
+    """Initializer: the pipeline with the store open (or the in-memory index when it is down)."""
+    global _child
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    _child = DedupePipeline(Settings(settings), _ChildStats())
+    _child._open_store()
+
+
+def _child_ping() -> tuple[None, list[str]]:
+    return None, _child.stats.take()
+
+
+def _child_batch(rows: list[tuple]) -> tuple[list[tuple[str, bool, list[str]]], list[str]]:
+    jobs = [_Job(None, *row) for row in rows]
+    _child._process_batch(jobs)
+    return [(j.story_id, j.revised, j.stats) for j in jobs], _child.stats.take()
+
+
+def _child_close() -> tuple[None, list[str]]:
+    _child._close_store()
+    return None, _child.stats.take()
+
+
 class _Worker(threading.Thread):
     """Runs the pipeline's batches: takes what is queued (up to batch_size articles) as one batch."""
 
@@ -239,7 +376,7 @@ class _Worker(threading.Thread):
         from twisted.internet import reactor
 
         pipe = self.pipeline
-        pipe._open_store()
+        pipe._open_worker()
         stopping = False
         try:
             while not stopping:
@@ -257,14 +394,14 @@ class _Worker(threading.Thread):
                         break
                     batch.append(more)
                 try:
-                    pipe._process_batch(batch)
+                    pipe._run_batch(batch)
                 except Exception as exc:  # handed to each article's Deferred (Scrapy logs it per item)
                     for j in batch:
                         j.error = exc
                 for j in batch:
                     reactor.callFromThread(pipe._deliver, j)
         finally:
-            pipe._close_store()
+            pipe._close_worker()
 
 
 async def _wait(deferred):
