@@ -102,7 +102,8 @@ NEWSBOT_STORY_MIN_SHINGLES = 10
 NEWSBOT_STORY_WINDOW_HOURS = 36
 NEWSBOT_STORY_SIGNATURE_DAYS = 7
 NEWSBOT_DEDUPE_BATCH = 200  # articles per dedupe group commit (store reads and writes batched off the reactor thread)
-NEWSBOT_DEDUPE_PROCESS = True  # dedupe batches run in one spawned child process (False: a thread, sharing the GIL with the reactor)
+# Dedupe batches run in one spawned child process (False: a thread, sharing the GIL with the reactor).
+NEWSBOT_DEDUPE_PROCESS = True
 
 # Storage: MongoDB when NEWSBOT_MONGO_URI (or MONGO_URI) is set, else the embedded store here.
 NEWSBOT_DATA_DIR = "data"
@@ -110,6 +111,8 @@ NEWSBOT_MONGO_DB = "newsbot"
 NEWSBOT_STORE_BATCH_SIZE = 100
 # A steady crawl storing r items/s makes one round trip per max(100, r × this) items.
 NEWSBOT_STORE_FLUSH_SECONDS = 30.0
+# Batches are written by one spawned child process (False: by the writer thread in the crawl's process).
+NEWSBOT_STORE_PROCESS = True
 NEWSBOT_MONGO_TIMEOUT_MS = 3000  # server selection/connect timeout: an outage never stalls a crawl
 NEWSBOT_STORE_RETRIES = 3  # attempts after the first, before a batch is spooled
 NEWSBOT_STORE_BACKOFF_SECONDS = 1.0  # 1 s, 2 s, 4 s …

@@ -85,7 +85,7 @@ def test_sitemap_index_children_are_fetched_one_after_another(site_factory, craw
     assert result.stats.get("newsbot/fetch_failed/http_404") == 1
     assert len(result.items) == 3 * per_child
     assert [p for p in order if p.endswith(".xml")] == ["/sitemap.xml", *children]
-    for previous, child in zip(children, children[1:]):
+    for previous, child in zip(children, children[1:], strict=False):
         before = set(order[: order.index(child)])
         if previous in articles:  # the previous child's articles went first, but for those in flight
             assert len(set(articles[previous]) & before) >= per_child - 2 * concurrency, (child, order)
