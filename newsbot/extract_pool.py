@@ -18,6 +18,7 @@ import multiprocessing
 import os
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
+from newsbot.child import exit_with_parent
 from newsbot.extract import extract_article
 from newsbot.sources import SourceConfig
 from newsbot.text import content_hash
@@ -55,6 +56,7 @@ def extract_page(body: bytes, url: str, config: SourceConfig | None, content_typ
 
 def _warm_up() -> None:
     """Import and initialise the extractor in the worker before the first page arrives."""
+    exit_with_parent()
     extract_page(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/", None, None)
 
 

@@ -39,6 +39,8 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, ConfigurationError, InvalidURI, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from newsbot.child import exit_with_parent
+
 logger = logging.getLogger("newsbot.store")
 
 URI_ENV = ("NEWSBOT_MONGO_URI", "MONGO_URI")
@@ -577,6 +579,7 @@ _CHILD_DB: Any = None
 
 def _child_open(config: StoreConfig) -> None:
     global _CHILD_DB
+    exit_with_parent()
     _CHILD_DB = open_client(config)[config.db_name]
 
 

@@ -48,6 +48,7 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 
+from newsbot.child import exit_with_parent
 from newsbot.stories import MemoryIndex, Signature, StoryClusterer, StoryParams, story_text, to_utc_naive
 from newsbot.story_store import (
     BatchIndex,
@@ -338,6 +339,7 @@ class _ChildStats:
 def _child_open(settings: dict) -> None:
     """Initializer: the pipeline with the store open (or the in-memory index when it is down)."""
     global _child
+    exit_with_parent()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     _child = DedupePipeline(Settings(settings), _ChildStats())
     _child._open_store()
