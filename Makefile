@@ -1,10 +1,10 @@
 .PHONY: bench bench-memory bench-profile
 
-# Quick benchmarks (2,000 pages): quality, extraction speed, crawl throughput and memory. See BENCHMARKS.md.
+# Quick benchmarks (2,000 pages; ~5 minutes): quality, extraction speed, crawl throughput and memory. See BENCHMARKS.md.
 bench:
 	bash bench/run.sh
 
-# Peak RSS at 2,000 vs 20,000 pages (bare Scrapy and the embedded store; ~10 minutes).
+# Peak RSS at 2,000 vs 20,000 pages (bare Scrapy and the embedded store; ~7 minutes).
 bench-memory:
 	python3 bench/throughput.py --pages 2000 --rounds 1 --modes bare,embedded --json bench/results/memory-2000.json
 	python3 bench/throughput.py --pages 20000 --rounds 1 --modes bare,embedded --json bench/results/memory-20000.json

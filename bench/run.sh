@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The quick benchmarks in one command (about 6 minutes on a 2-core machine):
+# The quick benchmarks in one command (about 5 minutes on a 2-core machine):
 #
 #   bash bench/run.sh            (or: make bench)
 #
