@@ -69,3 +69,51 @@ def test_crawl_items_are_the_same_with_and_without_workers(demo_site, crawl):
         runs[workers] = sorted(({k: v for k, v in item.items() if k != "fetched_at"} for item in result.items),
                                key=lambda item: item["url"])
     assert runs[2] and runs[0] == runs[2]
+
+
+ORPHAN_PARENT = r'''
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+sys.path.insert(0, {root!r})
+
+def init():
+    time.sleep({delay})  # 2.0: the parent is killed before the worker's initializer runs
+    from newsbot.child import exit_with_parent
+    exit_with_parent()
+
+def pid():
+    return os.getpid()
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=init)
+    pool.submit(pid)
+    time.sleep(0.5)
+    print(*pool._processes, flush=True)
+    os.kill(os.getpid(), 9)
+'''
+
+
+@pytest.mark.parametrize("delay", [0.0, 2.0])
+def test_children_exit_when_the_crawl_process_is_killed(tmp_path, delay):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.plugin_sites import ROOT
+
+    script = tmp_path / "parent.py"
+    script.write_text(ORPHAN_PARENT.format(root=str(ROOT), delay=delay), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    (child,) = [int(p) for p in out.stdout.split()]
+
+    def alive() -> bool:
+        try:
+            return Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 20
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(), f"worker {child} outlived its killed parent"
