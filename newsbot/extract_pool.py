@@ -2,7 +2,7 @@
 
 Extraction is pure CPU (lxml, trafilatura, dates) and costs several times what Scrapy spends on a page;
 run in the reactor thread it caps a crawl at one core and stalls downloads while it runs. A process pool
-(spawned, not forked: the crawl process has threads and a running reactor) lets downloads, pipelines
+(newsbot.child.spawn_pool) lets downloads, pipelines
 and extraction use every core. `NEWSBOT_EXTRACT_WORKERS = 0` keeps extraction in the reactor thread.
 
 A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool: the pool is
@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
-from newsbot.child import exit_with_parent
+from newsbot.child import spawn_pool
 from newsbot.extract import extract_article
 from newsbot.sources import SourceConfig
 from newsbot.text import content_hash
@@ -56,7 +55,6 @@ def extract_page(body: bytes, url: str, config: SourceConfig | None, content_typ
 
 def _warm_up() -> None:
     """Import and initialise the extractor in the worker before the first page arrives."""
-    exit_with_parent()
     extract_page(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/", None, None)
 
 
@@ -75,12 +73,7 @@ class ExtractionPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_up,
-                max_tasks_per_child=self.max_tasks_per_worker,
-            )
+            self._executor = spawn_pool(self.workers, _warm_up, max_tasks_per_child=self.max_tasks_per_worker)
         return self._executor
 
     def warm(self) -> None:

@@ -25,7 +25,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,7 +39,7 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, ConfigurationError, InvalidURI, PyMongoError
 from pymongo.uri_parser import parse_uri
 
-from newsbot.child import exit_with_parent
+from newsbot.child import spawn_pool
 
 logger = logging.getLogger("newsbot.store")
 
@@ -579,7 +579,6 @@ _CHILD_DB: Any = None
 
 def _child_open(config: StoreConfig) -> None:
     global _CHILD_DB
-    exit_with_parent()
     _CHILD_DB = open_client(config)[config.db_name]
 
 
@@ -599,12 +598,8 @@ class WriteProcess:
         self._executor = None
 
     def write(self, ops: list[Op]) -> WriteCounts:
-        import multiprocessing
-        from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
-
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_child_open, initargs=(self.config,))
+            self._executor = spawn_pool(1, _child_open, (self.config,))
         try:
             return self._executor.submit(_child_write, ops).result()
         except BrokenExecutor as exc:

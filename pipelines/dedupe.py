@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import queue
 import threading
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
@@ -48,7 +47,7 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 
-from newsbot.child import exit_with_parent
+from newsbot.child import spawn_pool
 from newsbot.stories import MemoryIndex, Signature, StoryClusterer, StoryParams, story_text, to_utc_naive
 from newsbot.story_store import (
     BatchIndex,
@@ -258,10 +257,8 @@ class DedupePipeline:
             self._open_store()
 
     def _start_process(self) -> None:
-        # spawned, not forked: this process has threads and a running reactor
         settings = {k: v for k, v in self.settings.copy_to_dict().items() if k.startswith("NEWSBOT_")}
-        self.executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_child_open, initargs=(settings,))
+        self.executor = spawn_pool(1, _child_open, (settings,))
 
     def _in_process(self, fn, *args):
         """fn(*args) in the dedupe process, its stats counted here; None once it has died twice."""
@@ -339,7 +336,6 @@ class _ChildStats:
 def _child_open(settings: dict) -> None:
     """Initializer: the pipeline with the store open (or the in-memory index when it is down)."""
     global _child
-    exit_with_parent()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     _child = DedupePipeline(Settings(settings), _ChildStats())
     _child._open_store()

@@ -73,23 +73,17 @@ def test_crawl_items_are_the_same_with_and_without_workers(demo_site, crawl):
 
 ORPHAN_PARENT = r'''
 import os, sys, time
-from concurrent.futures import ProcessPoolExecutor
-import multiprocessing
 sys.path.insert(0, {root!r})
-
-def init():
-    time.sleep({delay})  # 2.0: the parent is killed before the worker's initializer runs
-    from newsbot.child import exit_with_parent
-    exit_with_parent()
+from newsbot.child import spawn_pool
 
 def pid():
     return os.getpid()
 
 if __name__ == "__main__":
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=init)
+    pool = spawn_pool(1)
     pool.submit(pid)
-    time.sleep(0.5)
     print(*pool._processes, flush=True)
+    time.sleep({delay})  # 0.0: killed while the worker is still starting; 2.0: once it runs
     os.kill(os.getpid(), 9)
 '''
 
