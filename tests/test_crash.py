@@ -8,11 +8,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from newsbot.demo.generated import add_feed_of_articles
 from newsbot.store import ARTICLES, StoreConfig, open_client
 from tests.plugin_sites import ROOT
+from tests.procs import alive, child_pids
 
 # More requests than fit in the 8 KiB write buffer of Scrapy's requests.seen: after kill -9 part of the
 # seen-set is on disk while the queue index is not, which is what a plain JOBDIR resume gets wrong.
@@ -40,21 +40,6 @@ SETTINGS = {"NEWSBOT_RESUMABLE": "1", "CONCURRENT_REQUESTS": 2, "NEWSBOT_STORE_B
             "NEWSBOT_STORE_FLUSH_SECONDS": 0.5}
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def test_kill_9_midway_then_resume_finishes_without_loss_or_duplicates(site_factory, crawl, tmp_path):
     site, paths = _slow_site(site_factory)
     url = site.url("/rss.xml")
@@ -70,15 +55,15 @@ def test_kill_9_midway_then_resume_finishes_without_loss_or_duplicates(site_fact
         while len(_stored(tmp_path)) < 6 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)
         assert proc.poll() is None, "the first crawl ended before it could be killed"
-        children = _children(proc.pid)  # extraction workers, the dedupe and store processes
+        children = child_pids(proc.pid)  # extraction workers, the dedupe and store processes
         assert len(children) >= 3, children
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         # They notice their parent is gone and exit: no orphans left holding memory.
         deadline = time.monotonic() + 15
-        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [pid for pid in children if _alive(pid)]
+        assert not [pid for pid in children if alive(pid)]
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)

@@ -92,22 +92,16 @@ if __name__ == "__main__":
 def test_children_exit_when_the_crawl_process_is_killed(tmp_path, delay):
     import subprocess
     import sys
-    from pathlib import Path
 
     from tests.plugin_sites import ROOT
+    from tests.procs import alive
 
     script = tmp_path / "parent.py"
     script.write_text(ORPHAN_PARENT.format(root=str(ROOT), delay=delay), encoding="utf-8")
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     (child,) = [int(p) for p in out.stdout.split()]
 
-    def alive() -> bool:
-        try:
-            return Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except OSError:
-            return False
-
     deadline = time.monotonic() + 20
-    while alive() and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not alive(), f"worker {child} outlived its killed parent"
+    assert not alive(child), f"worker {child} outlived its killed parent"
