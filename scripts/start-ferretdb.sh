@@ -19,17 +19,8 @@ if [ "${1:-}" = "--stop" ]; then STOP=1; shift; fi
 DIR="${1:-${NEWSBOT_FERRETDB_DIR:-${TMPDIR:-/tmp}/newsbot-ferretdb}}"
 PORT="${2:-}"
 
-stop() {
-  if [ -f "$DIR/ferretdb.pid" ]; then
-    pid=$(cat "$DIR/ferretdb.pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      echo "start-ferretdb: stopped FerretDB (pid $pid)" >&2
-    fi
-    rm -f "$DIR/ferretdb.pid"
-  fi
-}
+source scripts/server-lib.sh  # (this script cd-ed to the repository root above)
+stop() { stop_pidfile "start-ferretdb: stopped FerretDB" "$DIR/ferretdb.pid"; }
 
 if [ "$STOP" = 1 ]; then stop; exit 0; fi
 stop  # a server left over in this DIR
@@ -40,7 +31,7 @@ fi
 mkdir -p "$DIR/sqlite"
 DIR="$(cd "$DIR" && pwd)"
 if [ -z "$PORT" ]; then
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  PORT=$(free_port)
 fi
 nohup "$BIN" --handler=sqlite --sqlite-url="file:$DIR/sqlite/" --listen-addr="127.0.0.1:$PORT" \
   --state-dir="$DIR" --telemetry=disable --debug-addr=- --log-level=warn >"$DIR/ferretdb.log" 2>&1 &

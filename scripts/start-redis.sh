@@ -17,17 +17,8 @@ if [ "${1:-}" = "--stop" ]; then STOP=1; shift; fi
 DIR="${1:-${NEWSBOT_REDIS_DIR:-${TMPDIR:-/tmp}/newsbot-redis}}"
 PORT="${2:-}"
 
-stop() {
-  if [ -f "$DIR/redis.pid" ]; then
-    pid=$(cat "$DIR/redis.pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      echo "start-redis: stopped redis-server (pid $pid)" >&2
-    fi
-    rm -f "$DIR/redis.pid"
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/server-lib.sh"
+stop() { stop_pidfile "start-redis: stopped redis-server" "$DIR/redis.pid"; }
 
 if [ "$STOP" = 1 ]; then stop; exit 0; fi
 stop  # a server left over in this DIR
@@ -38,7 +29,7 @@ fi
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 if [ -z "$PORT" ]; then
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  PORT=$(free_port)
 fi
 nohup "$BIN" --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$DIR" \
   --logfile "$DIR/redis.log" >/dev/null 2>&1 &
