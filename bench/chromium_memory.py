@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from throughput import pss_kib  # noqa: E402
 
 from newsbot.demo.server import FixtureSite  # noqa: E402
 
@@ -63,16 +66,6 @@ def chromium_pids(root_pid: int) -> list[int]:
             if "chrom" in names.get(child, ""):
                 found.append(child)
     return found
-
-
-def pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def main() -> int:

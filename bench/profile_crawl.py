@@ -71,6 +71,8 @@ def main() -> int:
                     help="on-CPU samples of all threads (no --idle): where the CPU goes, not the reactor's time")
     ap.add_argument("--gil", action="store_true",
                     help="only samples of the thread holding the GIL: what serialises the crawl process")
+    ap.add_argument("--subprocesses", action="store_true",
+                    help="also sample the crawl's child processes (extraction workers, dedupe and store children)")
     ap.add_argument("extra", nargs="*", help="extra arguments for the crawl (e.g. -s NAME=VALUE)")
     args = ap.parse_args()
     if args.report_only:
@@ -88,7 +90,8 @@ def main() -> int:
         uri = None
         if args.mode == "ferretdb":
             uri, fdb_dir = start_ferretdb(tmp)
-        modes = [*([] if args.cpu or args.gil else ["--idle"]), *(["--gil"] if args.gil else [])]
+        modes = [*([] if args.cpu or args.gil else ["--idle"]), *(["--gil"] if args.gil else []),
+                 *(["--subprocesses"] if args.subprocesses else [])]
         prefix = ["py-spy", "record", *modes, "--format", "raw", "--rate", str(args.rate),
                   "-o", str(args.raw.resolve()), "--"]
         res = run_crawl(args.mode, base, tmp, f"profile-{args.mode}", args, uri, prefix=prefix)

@@ -12,9 +12,13 @@ NEWSBOT_INCREMENTAL=False; discovery from the site's RSS feed and its sitemap in
 Rate = article pages fetched / the crawl's elapsed_time_seconds (Scrapy's own: from spider open to
 close, so process start-up and imports are left out; the store's final flush is included).
 Peak RSS = the crawl process's ru_maxrss (os.wait4); "+workers" = the peak of the RSS summed over the crawl
-process and its child processes (extraction workers), sampled every 0.5 s; CPU ms/page = CPU time of the
-crawl and the processes it waited for (wait4's rusage includes the extraction workers) per article page;
-cpu_main_s = the crawl process alone (/proc/<pid>/stat, last sample before it exits). RSS is also sampled against the
+process and all its descendants (fork server, extraction workers, dedupe and store children), sampled
+every 0.2 s; "tree PSS" = the same with proportional set sizes (pages the fork server's children share
+counted once, so closer to the memory really used). CPU ms/page = CPU time of the crawl and every
+process under it per article page: wait4's rusage, plus the processes left behind when the crawl process
+exits (the fork server and its children), which come to this process (a child subreaper) and are
+waited for. cpu_main_s = the crawl process alone (/proc/<pid>/stat, last sample before it exits). RSS
+is also sampled against the
 number of article pages served (the server's /__hits), to show whether it grows along the crawl.
 """
 
@@ -127,6 +131,56 @@ def tree_rss_kib(pid: int) -> int:
     return sum(rss_kib(p) for p in [pid, *descendants(pid)])
 
 
+def pss_kib(pid: int) -> int:
+    """Proportional set size: pages shared between processes (a fork server's imports in its forked
+    workers) counted once across them, unlike RSS."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def tree_pss_kib(pid: int) -> int:
+    return sum(pss_kib(p) for p in [pid, *descendants(pid)])
+
+
+def become_subreaper() -> None:
+    """Linux: orphaned descendants are re-parented to this process instead of init, so that the CPU of a
+    crawl's grandchildren (forked by its fork server, which outlives the crawl process by a moment) can
+    still be waited for and counted (reap_orphans)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def child_pids_of_self() -> set[int]:
+    return {int(c) for task in Path("/proc/self/task").iterdir()
+            for c in (task / "children").read_text().split()}
+
+
+def reap_orphans(keep: set[int], timeout: float = 30.0) -> float:
+    """Wait for this process's children not in `keep` (a finished crawl's orphans); their CPU seconds,
+    including what they had waited for themselves."""
+    cpu = 0.0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pending = child_pids_of_self() - keep
+        if not pending:
+            break
+        for pid in pending:
+            try:
+                done, _, usage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            if done:
+                cpu += usage.ru_utime + usage.ru_stime
+        time.sleep(0.05)
+    return cpu
+
+
 def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str | None,
               prefix: list[str] | None = None) -> dict:
     """One crawl; `prefix` wraps the command (a profiler such as py-spy)."""
@@ -152,10 +206,12 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     cmd = [*(prefix or []), *cmd]
     log = open(tmp / f"log-{run_id}.txt", "w")
     start_hits = hits(base)
+    services = child_pids_of_self()
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     samples: list[tuple[int, int]] = []
     tree_peak = [0]
+    tree_pss_peak = [0]
     main_cpu = [0.0]
     done = threading.Event()
 
@@ -165,6 +221,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
             if kib:
                 samples.append((hits(base) - start_hits, kib))
                 tree_peak[0] = max(tree_peak[0], tree_rss_kib(proc.pid))
+                tree_pss_peak[0] = max(tree_pss_peak[0], tree_pss_kib(proc.pid))
                 main_cpu[0] = max(main_cpu[0], own_cpu_s(proc.pid))
             done.wait(0.2)
 
@@ -175,6 +232,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     done.set()
     sampler.join()
     wall = time.monotonic() - started
+    orphan_cpu = reap_orphans(services)
     log.close()
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     pages = stats.get("bare/article_pages") or stats.get("newsbot/article_pages") or 0
@@ -182,8 +240,10 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     result = {"mode": mode, "run": run_id, "returncode": proc.returncode, "pages": pages,
               "served": hits(base) - start_hits, "elapsed_s": round(elapsed, 2), "wall_s": round(wall, 2),
               "pages_per_s": round(pages / elapsed, 1) if elapsed else 0.0,
-              "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+              "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+              "cpu_s": round(usage.ru_utime + usage.ru_stime + orphan_cpu, 1),
               "cpu_main_s": round(main_cpu[0], 1), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
+              "peak_tree_pss_mib": round(tree_pss_peak[0] / 1024, 1),
               "items": stats.get("item_scraped_count", 0),
               "stored": stats.get("newsbot/store/inserted", 0) + stats.get("newsbot/store/updated", 0),
               "dropped": {k: v for k, v in stats.items() if k.startswith("newsbot/dropped/")},
@@ -234,6 +294,7 @@ def main() -> int:
     ap.add_argument("extra", nargs="*", help="extra arguments for the newsbot crawls (e.g. -s NAME=VALUE)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # kill → the finally below stops the servers
+    become_subreaper()
     modes = args.modes.split(",")
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
     server = fdb_dir = None
@@ -275,6 +336,7 @@ def summarize(results: list[dict], modes: list[str]) -> dict:
         out[mode] = {"pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
                      "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
                      "peak_tree_rss_mib": max(r.get("peak_tree_rss_mib", 0) for r in runs),
+                     "peak_tree_pss_mib": max(r.get("peak_tree_pss_mib", 0) for r in runs),
                      "cpu_ms_per_page": round(statistics.median(1000 * r["cpu_s"] / r["pages"]
                                                                 for r in runs if r["pages"]), 2),
                      "runs": [r["pages_per_s"] for r in runs]}
@@ -289,12 +351,12 @@ def summarize(results: list[dict], modes: list[str]) -> dict:
 
 def print_summary(summary: dict, pages: int) -> None:
     print(f"\n{'mode':10} {'pages/s (median)':>17} {'runs':>22} {'× bare':>8} {'peak RSS MiB':>13} "
-          f"{'+workers':>9} {'CPU ms/page':>12}   ({pages} pages)")
+          f"{'+workers':>9} {'tree PSS':>9} {'CPU ms/page':>12}   ({pages} pages)")
     for mode, s in summary.items():
         runs = ", ".join(f"{x:.0f}" for x in s["runs"])
         ratio = f"{s['ratio_to_bare']:.2f}" if "ratio_to_bare" in s else "1"
         print(f"{mode:10} {s['pages_per_s']:17.1f} {runs:>22} {ratio:>8} {s['peak_rss_mib']:13.1f} "
-              f"{s['peak_tree_rss_mib']:9.1f} {s['cpu_ms_per_page']:12.2f}")
+              f"{s['peak_tree_rss_mib']:9.1f} {s.get('peak_tree_pss_mib', 0):9.1f} {s['cpu_ms_per_page']:12.2f}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 Extraction is pure CPU (lxml, trafilatura, dates) and costs several times what Scrapy spends on a page;
 run in the reactor thread it caps a crawl at one core and stalls downloads while it runs. A process pool
-(newsbot.child.spawn_pool) lets downloads, pipelines
-and extraction use every core. `NEWSBOT_EXTRACT_WORKERS = 0` keeps extraction in the reactor thread.
+(newsbot.child.child_pool) lets downloads, pipelines and extraction use every core.
+`NEWSBOT_EXTRACT_WORKERS = 0` keeps extraction in the reactor thread.
 
 A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool: the pool is
 rebuilt and each page that was in it is tried once more; a page that breaks the pool twice is
@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+import threading
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 
-from newsbot.child import spawn_pool
+from newsbot.child import child_pool
 from newsbot.extract import extract_article
 from newsbot.sources import SourceConfig
 from newsbot.text import content_hash
@@ -70,27 +71,46 @@ class ExtractionPool:
         self.max_tasks_per_worker = max_tasks_per_worker or None
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()  # the pool is made by the warm-up thread or the reactor, once
+        self._warming: Future | None = None  # done once warm() has started every worker
 
     def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = spawn_pool(self.workers, _warm_up, max_tasks_per_child=self.max_tasks_per_worker)
-        return self._executor
+        with self._lock:
+            if self._executor is None:
+                self._executor = child_pool(self.workers, _warm_up, max_tasks_per_child=self.max_tasks_per_worker)
+            return self._executor
 
     def warm(self) -> None:
-        """Start every worker now (each imports the extractor, ~1 s), while the crawl fetches robots.txt
-        and its feeds, instead of when the first article pages arrive."""
-        pool = self._pool()
-        for _ in range(self.workers):
-            pool.submit(_noop)
+        """Start every worker now, while the crawl fetches robots.txt and its feeds, instead of when the
+        first article pages arrive. From a thread: the first start waits for the fork server's imports
+        (~1.5 s, newsbot.child), which must not stall the reactor."""
+        if self._warming is not None:
+            return
+        self._warming = Future()
+        threading.Thread(target=self._start_workers, name="newsbot-extract-start", daemon=True).start()
+
+    def _start_workers(self) -> None:
+        try:
+            pool = self._pool()
+            for _ in range(self.workers):
+                pool.submit(_noop)
+        except Exception as exc:  # a broken pool is rebuilt by the first page that meets it
+            logger.warning("extraction workers did not start: %s", exc)
+        finally:
+            self._warming.set_result(None)
 
     def _rebuild(self, broken: ProcessPoolExecutor) -> None:
-        if self._executor is broken:  # the first failed page rebuilds; the others see the new pool
+        with self._lock:
+            if self._executor is not broken:  # the first failed page rebuilds; the others see the new pool
+                return
             self.restarts += 1
             logger.error("an extraction worker died; starting a new pool (restart %d)", self.restarts)
-            broken.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
 
     async def extract(self, body: bytes, url: str, config: SourceConfig | None, content_type: str | None) -> dict:
+        if self._warming is not None and not self._warming.done():
+            await asyncio.wrap_future(self._warming)  # submitting now would block the reactor meanwhile
         for attempt in (1, 2):
             pool = self._pool()
             try:

@@ -39,7 +39,7 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, ConfigurationError, InvalidURI, PyMongoError
 from pymongo.uri_parser import parse_uri
 
-from newsbot.child import spawn_pool
+from newsbot.child import child_pool
 
 logger = logging.getLogger("newsbot.store")
 
@@ -599,7 +599,7 @@ class WriteProcess:
 
     def write(self, ops: list[Op]) -> WriteCounts:
         if self._executor is None:
-            self._executor = spawn_pool(1, _child_open, (self.config,))
+            self._executor = child_pool(1, _child_open, (self.config,))
         try:
             return self._executor.submit(_child_write, ops).result()
         except BrokenExecutor as exc:

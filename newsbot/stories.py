@@ -26,7 +26,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from newsbot.text import fold, shingles
 
@@ -98,7 +97,12 @@ class Signer:
     """Computes signatures; permutations are made once (datasketch makes them per MinHash otherwise)."""
 
     def __init__(self, params: StoryParams = StoryParams()) -> None:
+        # Imported here: datasketch brings scipy and redis (~0.5 s), which a crawl process whose dedupe
+        # runs in a child process never needs.
+        from datasketch import MinHash, MinHashLSH
+
         self.params = params
+        self._minhash = MinHash
         lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm, weights=(0.2, 0.8))
         self.bands, self.rows = lsh.b, lsh.r
         template = MinHash(num_perm=params.num_perm, seed=1, scheme="affine32")
@@ -108,7 +112,7 @@ class Signer:
         grams: set[tuple[str, ...]] = set()
         for para in paragraphs:
             grams |= shingles(para, self.params.shingle_size)
-        mh = MinHash(num_perm=self.params.num_perm, seed=1, permutations=self._permutations, scheme="affine32")
+        mh = self._minhash(num_perm=self.params.num_perm, seed=1, permutations=self._permutations, scheme="affine32")
         mh.update_batch([" ".join(g).encode("utf-8") for g in grams])
         values = mh.hashvalues.astype(np.uint32)
         return Signature(values, len(grams), self.band_keys(values) if len(grams) >= self.params.min_shingles else [])

@@ -47,7 +47,7 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 
-from newsbot.child import spawn_pool
+from newsbot.child import child_pool
 from newsbot.stories import MemoryIndex, Signature, StoryClusterer, StoryParams, story_text, to_utc_naive
 from newsbot.story_store import (
     BatchIndex,
@@ -258,7 +258,7 @@ class DedupePipeline:
 
     def _start_process(self) -> None:
         settings = {k: v for k, v in self.settings.copy_to_dict().items() if k.startswith("NEWSBOT_")}
-        self.executor = spawn_pool(1, _child_open, (settings,))
+        self.executor = child_pool(1, _child_open, (settings,))
 
     def _in_process(self, fn, *args):
         """fn(*args) in the dedupe process, its stats counted here; None once it has died twice."""

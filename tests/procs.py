@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 
 def child_pids(pid: int) -> list[int]:
-    """The direct children of `pid`."""
+    """The descendants of `pid` (children, their children…): a crawl's workers are forked by its fork
+    server, so they are its grandchildren."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
+        with contextlib.suppress(OSError):  # a thread or process that ended meanwhile
+            for child in (task / "children").read_text().split():
+                found += [int(child), *child_pids(int(child))]
     return found
 
 

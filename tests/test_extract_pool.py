@@ -74,13 +74,13 @@ def test_crawl_items_are_the_same_with_and_without_workers(demo_site, crawl):
 ORPHAN_PARENT = r'''
 import os, sys, time
 sys.path.insert(0, {root!r})
-from newsbot.child import spawn_pool
+from newsbot.child import child_pool
 
 def pid():
     return os.getpid()
 
 if __name__ == "__main__":
-    pool = spawn_pool(1)
+    pool = child_pool(1)
     pool.submit(pid)
     print(*pool._processes, flush=True)
     time.sleep({delay})  # 0.0: killed while the worker is still starting; 2.0: once it runs
