@@ -219,29 +219,35 @@ class BatchIndex:
         # One update per signature, not one bulk write: FerretDB 1.24 (SQLite) was seen to hang on long
         # multi-statement writes running beside the store writer's bulk upserts.
         upserts = self.added
+        embedded = _embedded_store(self.collection)
         with write_batch(self.collection):  # embedded store: one commit for the batch
-            if not isinstance(self.collection, pymongo.collection.Collection):
-                upserts = self._insert_new()
-            for key, doc in upserts.items():
-                self.collection.update_one({"_id": key}, {"$set": {k: v for k, v in doc.items() if k != "_id"}},
-                                           upsert=True)
+            if embedded is not None:
+                upserts = self._insert_new(embedded)
+            ops = [({"_id": key}, {"$set": {k: v for k, v in doc.items() if k != "_id"}}, True)
+                   for key, doc in upserts.items()]
+            _update_in_order(self.collection, ops, embedded)
         written, self.added = len(self.added), {}
         return written
 
-    def _insert_new(self) -> dict[str, dict]:
+    def _insert_new(self, embedded) -> dict[str, dict]:
         """Embedded store: insert the signatures that were not stored when the batch began (most of them)
-        — mongomock's upsert first queries, copies and applies the update, ~0.25 ms more each — and
-        return the rest (stored before, or stored meanwhile by another process) to be upserted."""
+        — an upsert first queries, copies and applies the update — and return the rest (stored before,
+        or stored meanwhile by another process: the insert refuses them) to be upserted. The insert is
+        embedded_store.insert_new (one INSERT per table, ~10× cheaper than mongomock's document-by-document
+        insert_many), or insert_many where that does not apply."""
         fresh = [doc for key, doc in self.added.items() if key not in self.known]
         taken: set[str] = set()
         if fresh:
-            try:
-                self.collection.insert_many([dict(doc) for doc in fresh], ordered=False)
-            except BulkWriteError as exc:
-                errors = (exc.details or {}).get("writeErrors") or []
-                if any(err.get("code") != 11000 for err in errors):
-                    raise
-                taken = {fresh[err["index"]]["_id"] for err in errors}
+            refused = embedded.insert_new(self.collection, [dict(doc) for doc in fresh])
+            if refused is None:
+                try:
+                    self.collection.insert_many([dict(doc) for doc in fresh], ordered=False)
+                except BulkWriteError as exc:
+                    errors = (exc.details or {}).get("writeErrors") or []
+                    if any(err.get("code") != 11000 for err in errors):
+                        raise
+                    refused = [err["index"] for err in errors]
+            taken = {fresh[n]["_id"] for n in refused or ()}
         return {key: doc for key, doc in self.added.items() if key in self.known or key in taken}
 
 
@@ -263,8 +269,30 @@ def story_ops(story_id: str, *, site: str, url: str, title: str = "", agency: st
 
 
 def record_stories(db, ops: list[tuple[dict, dict, bool]]) -> None:
-    """Write `story_ops` of many articles in order (create, then add), one update each (see BatchIndex.flush)."""
+    """Write `story_ops` of many articles in order (create, then add): on MongoDB one update each (see
+    BatchIndex.flush); on the embedded store each story read once, updated in memory and written once."""
     stories = db[STORIES]
     with write_batch(stories):  # embedded store: one commit for the batch
-        for query, update, upsert in ops:
-            stories.update_one(query, update, upsert=upsert)
+        _update_in_order(stories, ops, _embedded_store(stories))
+
+
+def _update_in_order(collection, ops: list[tuple[dict, dict, bool]], embedded) -> None:
+    """update_one for each op in order. On the embedded store embedded_store.update_by_id makes them
+    in one write transaction with mongomock's result (documents, index rows); where it cannot promise
+    that (an op outside its shapes, an update mongomock refuses) it writes nothing and the updates go
+    one by one, which gives mongomock's result or error."""
+    if not ops or (embedded is not None and embedded.update_by_id(collection, ops)):
+        return
+    for query, update, upsert in ops:
+        collection.update_one(query, update, upsert=upsert)
+
+
+def _embedded_store(collection):
+    """newsbot.embedded_store for a litemongo collection (its functions check for our index), else None."""
+    if isinstance(collection, pymongo.collection.Collection) or not type(collection).__module__.startswith("litemongo"):
+        return None
+    try:
+        from newsbot import embedded_store
+    except RuntimeError:  # EmbeddedStoreUnsupported: plain litemongo (newsbot.store.EMBEDDED_INDEXED off)
+        return None
+    return embedded_store
