@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
+from newsbot.gc_tuning import tune_gc
+
 # What the children run (imported once, by the fork server). A module missing here still works — the
 # child imports it after the fork — it only costs that child the import time.
 CHILD_MODULES = [
@@ -44,6 +46,7 @@ def child_pool(workers: int, initializer: Callable[..., None] | None = None, ini
 
 def _start_child(initializer: Callable[..., None] | None, initargs: tuple) -> None:
     exit_with_parent()
+    tune_gc()  # the fork server's modules frozen: collections never walk (and so never copy) their pages
     if initializer is not None:
         initializer(*initargs)
 

@@ -102,7 +102,7 @@ NEWSBOT_STORY_MIN_SHINGLES = 10
 NEWSBOT_STORY_WINDOW_HOURS = 36
 NEWSBOT_STORY_SIGNATURE_DAYS = 7
 NEWSBOT_DEDUPE_BATCH = 200  # articles per dedupe group commit (store reads and writes batched off the reactor thread)
-# Dedupe batches run in one spawned child process (False: a thread, sharing the GIL with the reactor).
+# Dedupe batches run in one child process (False: a thread, sharing the GIL with the reactor).
 NEWSBOT_DEDUPE_PROCESS = True
 
 # Storage: MongoDB when NEWSBOT_MONGO_URI (or MONGO_URI) is set, else the embedded store here.
@@ -111,7 +111,7 @@ NEWSBOT_MONGO_DB = "newsbot"
 NEWSBOT_STORE_BATCH_SIZE = 100
 # A steady crawl storing r items/s makes one round trip per max(100, r × this) items.
 NEWSBOT_STORE_FLUSH_SECONDS = 30.0
-# Batches are written by one spawned child process (False: by the writer thread in the crawl's process).
+# Batches are written by one child process (False: by the writer thread in the crawl's process).
 NEWSBOT_STORE_PROCESS = True
 NEWSBOT_MONGO_TIMEOUT_MS = 3000  # server selection/connect timeout: an outage never stalls a crawl
 NEWSBOT_STORE_RETRIES = 3  # attempts after the first, before a batch is spooled
@@ -123,6 +123,7 @@ EXTENSIONS = {
     "newsbot.stats_file.StatsFile": 500,
     "newsbot.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
     "newsbot.health.RunHealth": 610,  # run health verdict in the run record; alerts (thresholds: newsbot/health.py)
+    "newsbot.gc_tuning.GcTuning": 700,  # fewer garbage collections (newsbot/gc_tuning.py); None to keep Python's
 }
 # Set (e.g. with -s NEWSBOT_STATS_FILE=stats.json) to get the final stats as a JSON file.
 NEWSBOT_STATS_FILE = None

@@ -587,7 +587,7 @@ def _child_write(ops: list[Op]) -> WriteCounts:
 
 
 class WriteProcess:
-    """write_ops in one spawned child process with its own client. The embedded store's writes are pure
+    """write_ops in one child process with its own client. The embedded store's writes are pure
     Python (mongomock under litemongo): in the crawl's process they hold the GIL against the reactor.
     A child that dies makes that batch fail like a lost server (retried, then spooled: nothing lost);
     the next batch starts a new child."""

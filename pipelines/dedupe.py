@@ -22,7 +22,7 @@ those of clustering the articles one by one (newsbot.story_store.BatchIndex). Ca
 reactor running: tests, tools) process_item does the same for a batch of one and returns the item.
 
 Dedupe process (NEWSBOT_DEDUPE_PROCESS, default True): in a crawl the batch work (~3 ms of pure
-Python per article: MinHash, the embedded store's queries) runs in one spawned child process that
+Python per article: MinHash, the embedded store's queries) runs in one child process that
 holds the store connection and the in-memory fallback index, so that it does not hold the crawl
 process's GIL against the reactor. The worker thread only batches, sends the batch's fields and
 waits (the wait releases the GIL); the child sends back per article (story_id, revised, stats).
