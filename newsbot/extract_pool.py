@@ -16,6 +16,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 
 from newsbot.child import child_pool
@@ -90,10 +91,12 @@ class ExtractionPool:
         threading.Thread(target=self._start_workers, name="newsbot-extract-start", daemon=True).start()
 
     def _start_workers(self) -> None:
+        started = time.monotonic()
         try:
             pool = self._pool()
-            for _ in range(self.workers):
-                pool.submit(_noop)
+            for future in [pool.submit(_noop) for _ in range(self.workers)]:
+                future.result()
+            logger.info("%d extraction workers ready in %.1f s", self.workers, time.monotonic() - started)
         except Exception as exc:  # a broken pool is rebuilt by the first page that meets it
             logger.warning("extraction workers did not start: %s", exc)
         finally:

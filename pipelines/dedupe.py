@@ -38,6 +38,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -247,9 +248,11 @@ class DedupePipeline:
         if not self.use_process:
             self._open_store()
             return
+        started = time.monotonic()
         try:
             self._start_process()
-            self._in_process(_child_ping)  # spawn and open the store now, not on the first article
+            self._in_process(_child_ping)  # start it and open the store now, not on the first article
+            logger.info("dedupe process ready in %.1f s", time.monotonic() - started)
         except Exception as exc:  # no process at all (spawn failed): the thread does the work, as before
             logger.error("dedupe: cannot start the dedupe process (%s); deduplicating in a thread", exc)
             self._inc("newsbot/dedupe/process_died")
