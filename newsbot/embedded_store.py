@@ -24,11 +24,23 @@ CPU ~7 ms per stored article (bench/store_scaling.py).
 Unique indexes are checked inside the write's own transaction (BEGIN IMMEDIATE serialises writers
 across threads and processes), so two clients can never both insert the same key; litemongo's check
 after the commit still runs and now costs one indexed query.
+
+Batch writes (newsbot.story_store's signatures and stories): `insert_new` inserts many new documents
+with one INSERT per table, and `update_by_id` makes many `update_one`s on `_id`s by reading the
+documents once, applying the updates in memory with mongomock's own update code and writing each
+changed document once — both inside one write transaction, so the read-modify-write cannot interleave
+with another writer, and storing the bytes, natural order and index rows mongomock's one-by-one path
+stores. They take no TTL or unique (besides `_id`) indexes, and whatever else they cannot promise
+(another operator, an update mongomock refuses) they leave, unwritten, to that path. Inside a batch
+they use no savepoint (it would journal every page they dirty); instead documents are written before
+their index rows and the pending rows cleared last, so a write failing half-way leaves pending rows and
+the index is rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import json
 import logging
@@ -679,8 +691,26 @@ def insert_new(collection: Any, docs: list[dict]) -> list[int] | None:
             _validate_fields(doc)
         except Exception:  # noqa: BLE001 - insert_many raises it as it should
             return None
-        prepared.append(_patch_datetimes(doc))
+        prepared.append(_patch_datetimes(doc) if _needs_patch(doc) else doc)
     return store.insert_new(prepared)
+
+
+_UNPATCHED = frozenset({str, int, float, bool, bytes, type(None)})
+
+
+def _needs_patch(value: Any) -> bool:
+    """Would mongomock's datetime patch change `value` (a tz-aware or sub-millisecond datetime, a tuple, a
+    Timestamp, …)? The patch copies the whole document — a signature's 42 bands — to change nothing."""
+    kind = type(value)
+    if kind in _UNPATCHED:
+        return False
+    if kind is datetime.datetime:
+        return value.tzinfo is not None or value.microsecond % 1000 != 0
+    if kind is list:
+        return not all(type(v) is str for v in value) and any(_needs_patch(v) for v in value)
+    if kind is dict:
+        return any(_needs_patch(v) for v in value.values())
+    return True
 
 
 def update_by_id(collection: Any, ops: list[tuple[dict, dict, bool]]) -> bool:

@@ -212,3 +212,15 @@ def test_insert_new_refuses_stored_and_repeated_ids_like_insert_many(configs):
         assert embedded_store.insert_new(plain[fast.db_name][SIGNATURES], docs) is None
         assert embedded_store.update_by_id(plain[fast.db_name][STORIES], [({"_id": "S"}, {"$set": {"a": 1}}, True)]) \
             is False
+
+
+def test_collections_with_unique_or_ttl_indexes_keep_mongomocks_path(configs):
+    fast, _ = configs
+    with open_client(fast) as client:
+        unique, ttl = client[fast.db_name]["u"], client[fast.db_name]["ttl"]
+        unique.create_index("k", unique=True)
+        ttl.create_index("at", expireAfterSeconds=60)
+        for coll in (unique, ttl):
+            assert embedded_store.insert_new(coll, [{"_id": "a", "k": 1}]) is None
+            assert embedded_store.update_by_id(coll, [({"_id": "a"}, {"$set": {"k": 1}}, True)]) is False
+            assert coll.count_documents({}) == 0
