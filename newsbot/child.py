@@ -5,7 +5,7 @@ They are forked from multiprocessing's fork server, not forked from the crawl pr
 and a running reactor) and not spawned: a spawned child imports Scrapy, trafilatura, datasketch (with
 scipy), pymongo and litemongo itself, 0.5–1.4 s of CPU each — 4 s per crawl with four children, 2 ms
 per page of a 2,000-page crawl on two cores. The fork server is one fresh interpreter per crawl
-process that imports CHILD_MODULES once, when the first pool starts; each child is a fork of it.
+process that imports newsbot.child_preload once, when the first pool starts; each child is a fork of it.
 """
 
 from __future__ import annotations
@@ -18,19 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 from newsbot.gc_tuning import tune_gc
 
-# What the children run (imported once, by the fork server). A module missing here still works — the
-# child imports it after the fork — it only costs that child the import time.
-CHILD_MODULES = [
-    "scrapy.cmdline",  # the `scrapy` script: a child re-runs the crawl's main script (cheap once imported)
-    "newsbot.extract_pool",  # extraction: lxml, trafilatura, dateparser
-    "pipelines.dedupe",
-    "newsbot.stories",
-    "datasketch",  # dedupe's MinHash (imported by newsbot.stories only when signing): scipy, numpy
-    "newsbot.story_store",
-    "newsbot.store",  # store writes: pymongo
-    "newsbot.embedded_store",
-    "litemongo",
-]
+# What the fork server imports before it forks (what and why: newsbot/child_preload.py).
+PRELOAD = ["newsbot.child_preload"]
 
 
 def child_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = (),
@@ -38,7 +27,7 @@ def child_pool(workers: int, initializer: Callable[..., None] | None = None, ini
     """A process pool whose workers are forked from the fork server (see the module doc) and exit as soon
     as the process that started them is gone (see exit_with_parent)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(CHILD_MODULES)  # used when this process starts its fork server
+    context.set_forkserver_preload(PRELOAD)  # used when this process starts its fork server
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_start_child, initargs=(initializer, initargs),
                                max_tasks_per_child=max_tasks_per_child)

@@ -55,7 +55,7 @@ def extract_page(body: bytes, url: str, config: SourceConfig | None, content_typ
     return fields
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Import and initialise the extractor in the worker before the first page arrives."""
     extract_page(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/", None, None)
 
@@ -78,7 +78,7 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = child_pool(self.workers, _warm_up, max_tasks_per_child=self.max_tasks_per_worker)
+                self._executor = child_pool(self.workers, warm_up, max_tasks_per_child=self.max_tasks_per_worker)
             return self._executor
 
     def warm(self) -> None:
