@@ -59,6 +59,12 @@ OLD_OBJECTS = ("TRIGGER newsbot_qidx_pending_ins", "TRIGGER newsbot_qidx_pending
                "TRIGGER newsbot_qidx_pending_del", "TABLE newsbot_qidx", "TABLE newsbot_qidx_pending")
 MAX_PARAMS = 30000  # SQLite 3.32+ allows 32766 host parameters per statement
 CHUNK = 200  # documents read per SELECT when a query has many candidates
+# SQLite checkpoints the write-ahead log into the database file (and fsyncs it) once the log holds this
+# many pages (default 1,000 = 4 MB). A signature's 42 band keys dirty ~42 index pages, so with the default
+# a crawl checkpointed every few dedupe batches, each writing back and fsyncing MBs; at 10,000 (a log of
+# up to ~40 MB per collection file) a 2,000-page crawl used 7 % less CPU and ran ~35 % faster on this
+# machine's disk (bench/throughput.py, side by side).
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
 class EmbeddedStoreUnsupported(RuntimeError):
@@ -175,6 +181,7 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
 
     def open(self) -> None:
         super().open()
+        self._connection.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         docs = self.DOCUMENTS
         with self._connection:
             for statement in (
