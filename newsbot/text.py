@@ -6,6 +6,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _TR_UPPER = str.maketrans({"I": "ı", "İ": "i"})
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -71,6 +72,43 @@ def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
     if len(toks) < n:
         return {tuple(toks)} if toks else set()
     return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+
+
+# Between two texts' words in `shingle_bytes`: not a \w character (no word contains it) and not a space.
+_SEPARATOR = "\x00"
+
+
+def shingle_bytes(texts: Iterable[str], n: int = 4) -> set[bytes]:
+    """The union of `shingles(text, n)` over `texts`, each shingle as `" ".join(shingle).encode("utf-8")`.
+
+    The same set as that comprehension (joining is one-to-one: words hold no space), about half the CPU:
+    every text's words are encoded in one piece and the shingles are joined by `map` in C instead of as
+    tuples in a Python loop. `word_tuple` is called once per text, as `shingles` does."""
+    if n < 1:  # degenerate: keep the definition
+        return {" ".join(g).encode("utf-8") for text in texts for g in shingles(text, n)}
+    out: set[bytes] = set()
+    stream: list[str] = []  # the words of every text of at least n words, texts apart by _SEPARATOR
+    cuts: list[int] = []  # where each _SEPARATOR is in `stream`
+    for text in texts:
+        toks = word_tuple(text)
+        if len(toks) < n:
+            if toks:
+                out.add(" ".join(toks).encode("utf-8"))
+            continue
+        if stream:
+            cuts.append(len(stream))
+            stream.append(_SEPARATOR)
+        stream.extend(toks)
+    if not stream:
+        return out
+    parts = " ".join(stream).encode("utf-8").split(b" ")  # UTF-8 never puts a 0x20 byte inside a character
+    grams = list(map(b" ".join, zip(*[parts[i:] for i in range(n)], strict=False)))  # windows: shorter slices end it
+    # The n windows holding a separator span two texts: drop them (from the end, so indices stay valid;
+    # every text has at least n words, so the ranges do not overlap).
+    for cut in reversed(cuts):
+        del grams[cut - n + 1 : cut + 1]
+    out.update(grams)
+    return out
 
 
 def same_text(a: str, b: str) -> bool:
