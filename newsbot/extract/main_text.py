@@ -24,6 +24,7 @@ tests/test_extract_corpus.py holds the output equal to trafilatura's on the Turk
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from copy import copy
 from functools import lru_cache
 
@@ -34,14 +35,15 @@ from lxml import etree
 _VERSION = "2.3.1"
 _ENABLED = trafilatura.__version__ == _VERSION
 if _ENABLED:  # internal API of this exact version; never imported for another one
-    from lxml.etree import Element
+    from lxml.etree import Element, strip_elements, strip_tags
     from trafilatura import core as _core
+    from trafilatura import main_extractor as _main
     from trafilatura.baseline import _BLOCK_ELEMS
     from trafilatura.external import SANITIZED_XPATH, compare_extraction
     from trafilatura.readability_lxml import FRAME_TAGS as _READABILITY_FRAME_TAGS
     from trafilatura.readability_lxml import REGEXES as _READABILITY_REGEXES
     from trafilatura.settings import Extractor
-    from trafilatura.utils import normalize_unicode
+    from trafilatura.utils import SPACING_PROTECTED, normalize_unicode, text_chars_test
     from trafilatura.xml import delete_element, xmltotxt
     from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
@@ -56,6 +58,7 @@ _PRUNE_SELF = [
     for x in (*RAW_TREE_PRUNE_XPATH, *REMOVE_COMMENTS_AND_LISTS_XPATH)
 ] if _ENABLED else []
 _P_TEXT = etree.XPath(".//p//text()")
+_SANITIZED = etree.XPath(SANITIZED_XPATH) if _ENABLED else None  # postbody.xpath(str) compiles on every call
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
 if _ENABLED:
     _UNLIKELY = _READABILITY_REGEXES["unlikelyCandidatesRe"]
@@ -63,32 +66,31 @@ if _ENABLED:
 
 
 class _PageText:
-    """Upper bounds of text lengths read from the tree without copying it. The collapsed length (runs of
-    whitespace as one space, stripped) of a text with a contiguous part removed is at most the whole's
-    minus the part's: so removing disjoint elements is bounded by subtracting their collapsed lengths."""
+    """Upper bounds of text lengths, read from the copy of the page that tree cleaning is about to consume.
+    The collapsed length (runs of whitespace as one space, stripped) of a text with a contiguous part removed
+    is at most the whole's minus the part's: so removing disjoint elements is bounded by subtracting their
+    collapsed lengths."""
 
-    def __init__(self, tree: lxml.html.HtmlElement, attrs: list) -> None:
-        # Script/style text (often most of a page's characters) is blanked while the lengths are taken,
-        # then put back: cheaper than a copy without them.
-        scripts = [(el, el.text) for el in tree.iter("script", "style")]
-        try:
-            for el, _ in scripts:
-                el.text = None
-            self.without_scripts = _collapsed_len(tree.text_content())
-            self.readability = self.without_scripts - self._unlikely(attrs)
-        finally:
-            for el, text in scripts:
-                el.text = text
-        self.tree = tree
+    def __init__(self, work: lxml.html.HtmlElement, attrs: list, original: lxml.html.HtmlElement) -> None:
+        # Script/style text (often most of a page's characters) is blanked in the copy: tree cleaning
+        # deletes these elements with their text before anything reads it. (Blanking it in the original
+        # and putting it back cost more: lxml decodes and re-encodes the whole text.)
+        for el in work.iter("script", "style"):
+            el.text = None
+        self.without_scripts = _collapsed_len(work.text_content())
+        self.readability = self.without_scripts - self._unlikely(attrs)
+        self.tree = original  # element counts: the raw tree has at most the original's elements
 
     @staticmethod
     def _unlikely(attrs: list) -> int:
         """Readability's text (trafilatura.readability_lxml) is a part of what is left after it drops
         script/style/fencedframe and every element whose class/id looks unlikely
-        (Document.remove_unlikely_candidates): the collapsed length of the outermost such elements."""
+        (Document.remove_unlikely_candidates): the collapsed length of the outermost such elements.
+        Its pattern has no space, so it matches the joined class and id only where it matches one of them:
+        only the elements of such values are looked at (making an element proxy costs more than a search)."""
         dropped: set = set()
         length = 0
-        for el in dict.fromkeys(a.getparent() for a in attrs):
+        for el in dict.fromkeys(a.getparent() for a in attrs if _UNLIKELY.search(a.lower())):
             if el.tag in _READABILITY_FRAME_TAGS:
                 continue
             names = " ".join(filter(None, (el.get("class"), el.get("id")))).lower()
@@ -131,21 +133,11 @@ def main_text(tree: lxml.html.HtmlElement, url: str | None) -> str:
     return trafilatura.extract(tree, url=url, include_comments=False, include_tables=True, deduplicate=False) or ""
 
 
-def _raw_prune(tree: lxml.html.HtmlElement, attrs: list, is_forum: bool) -> lxml.html.HtmlElement | None:
-    """A copy of `tree` after prune_unwanted_nodes(…, RAW_TREE_PRUNE_XPATH) and (not on a forum)
-    REMOVE_COMMENTS_AND_LISTS_XPATH, or None when they select nothing; each XPath's condition is evaluated
-    only on elements whose class or id (`attrs`: _CLASS_ID(tree)) could satisfy it."""
-    hints = {a.getparent() for a in attrs if _PRUNE_HINT.search(a)}
-    if not hints:
-        return None
-    # the same elements in a copy, found by their paths (iterating both trees to pair them up costs more:
-    # every lxml.html element proxy is made through a Python class lookup)
-    paths = sorted(tree.getroottree().getpath(el) for el in hints)
-    original, tree = tree, copy(tree)
-    try:
-        candidates = [found[0] for found in map(tree.xpath, paths) if found]
-    except etree.XPathError:  # a path with an odd tag name ("fb:like" reads as a namespace prefix)
-        candidates = [twin for el, twin in zip(original.iter(), tree.iter(), strict=True) if el in hints]
+def _raw_prune(tree: lxml.html.HtmlElement, attrs: list, is_forum: bool) -> bool:
+    """prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH) and (not on a forum) REMOVE_COMMENTS_AND_LISTS_XPATH,
+    in place; each XPath's condition is evaluated only on elements whose class or id (`attrs`:
+    _CLASS_ID(tree)) could satisfy it. False when no element could be selected (nothing changed)."""
+    candidates = list(dict.fromkeys(a.getparent() for a in attrs if _PRUNE_HINT.search(a)))
     for number, condition in enumerate(_PRUNE_SELF):
         if number == len(RAW_TREE_PRUNE_XPATH) and is_forum:
             break
@@ -153,7 +145,42 @@ def _raw_prune(tree: lxml.html.HtmlElement, attrs: list, is_forum: bool) -> lxml
         # change another's condition, e.g. not(.//h1)); the order of deletions does not matter
         for el in [el for el in candidates if condition(el)]:
             delete_element(el)  # the tail text is kept, as prune_unwanted_nodes does
-    return tree
+    return bool(candidates)
+
+
+def _pruned_copy(tree: lxml.html.HtmlElement, is_forum: bool) -> lxml.html.HtmlElement:
+    work = copy(tree)
+    _raw_prune(work, _CLASS_ID(work), is_forum)
+    return work
+
+
+def _extract_content(cleaned_tree: lxml.html.HtmlElement, options: Extractor,
+                     fresh: Callable[[], lxml.html.HtmlElement]) -> tuple[etree._Element, str]:
+    """main_extractor.extract_content (2.3.1) without its up-front deepcopy of the tree and list of its
+    elements: only its recovery pass (too little text, ~1 page in 10 of the corpus, none of the bench's) reads
+    them. That pass is left to extract_content itself, on `fresh()`: the same tree made again (convert_tags
+    of the cleaned copy), so its main pass, element list and backup are what they would have been."""
+    result_body, temp_text, _ = _main._extract(cleaned_tree, options)
+    if len(result_body) == 0 or len(temp_text) < options.min_extracted_size:
+        return _core.extract_content(fresh(), options)
+    # the rest of extract_content, as it is
+    previous = None
+    for el in list(result_body):
+        current = _main._elem_text(el)
+        if current and current == previous and len(current) > _main.MIN_DUPLICATE_LENGTH:
+            delete_element(el, keep_tail=False)
+        else:
+            previous = current
+    strip_elements(result_body, "done")
+    strip_tags(result_body, "div")
+    for linebreak in result_body.iter("lb"):
+        if (
+            linebreak.tail
+            and not text_chars_test(linebreak.tail)
+            and not any(anc.tag in SPACING_PROTECTED for anc in linebreak.iterancestors())
+        ):
+            linebreak.tail = None
+    return result_body, temp_text
 
 
 def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
@@ -163,30 +190,31 @@ def _sequence(tree: lxml.html.HtmlElement, url: str | None) -> str:
     options.url = options.source = url
     original = tree
     is_forum = _core._forum_thread_page(original)
-    attrs = _CLASS_ID(original)
+    # _prepare_tree's copy, pruned in place and consumed by tree cleaning; the raw (pruned) tree is made
+    # again only for the steps that need it, which few pages reach (the original when nothing was pruned).
+    work = copy(original)
+    attrs = _CLASS_ID(work)
     # Length bounds from the unpruned page: the pruned page's texts are parts of it (looser, still bounds).
-    page = _PageText(original, attrs)
-    pruned = _raw_prune(original, attrs, is_forum)
-    # _prepare_tree without its first copy when the pruned copy is ours to consume; the raw (pruned) tree
-    # is then made again only for the steps that need it, which few pages reach.
-    tree = original if pruned is None else None
-    cleaned_tree = _core.tree_cleaning(copy(original) if pruned is None else pruned, options)
+    page = _PageText(work, attrs, original)
+    tree = None if _raw_prune(work, attrs, is_forum) else original
+    cleaned_tree = _core.tree_cleaning(work, options)
     cleaned_tree_backup = copy(cleaned_tree)
     cleaned_tree = _core.convert_tags(cleaned_tree, options, url)
 
     def raw() -> lxml.html.HtmlElement:
         nonlocal tree
         if tree is None:
-            tree = _raw_prune(original, attrs, is_forum)
+            tree = _pruned_copy(original, is_forum)
         return tree
 
     # 1-2. main extractor; readability / justext only when they could be chosen
-    postbody, temp_text = _core.extract_content(cleaned_tree, options)
+    postbody, temp_text = _extract_content(cleaned_tree, options, lambda: _core.convert_tags(
+        copy(cleaned_tree_backup), options, url))
     len_text = len(temp_text)
     may_replace = (
         len_text == 0
         or len_text < options.min_extracted_size  # justext examined
-        or bool(postbody.xpath(SANITIZED_XPATH))  # "unclean": justext examined
+        or bool(_SANITIZED(postbody))  # "unclean": justext examined
         or not _P_TEXT(postbody)  # structurally deficient: readability may win
         or len(postbody.findall(".//table")) > len(postbody.findall(".//p"))
         # readability wins when more than twice as long; it returns part of the text its own cleaning leaves
