@@ -306,3 +306,21 @@ def test_upper_case_turkish_month_names_parse():
     # dateparser lower-cases "MAYIS" to "mayis" and misses it; Turkish-aware lower-casing gives "mayıs"
     published, _ = parse_date_line("3 MAYIS 2024 Cuma 09:05")
     assert published is not None and published.iso() == "2024-05-03T09:05:00+03:00"
+
+
+def test_parse_html_element_classes_are_lxml_html_ones():
+    """parse_html picks element classes in C; they must be the ones lxml.html's own parser gives (trafilatura
+    and htmldate are handed the tree), in the parsed tree and in copies of it."""
+    from copy import copy
+
+    import lxml.html
+
+    from newsbot.extract.dom import parse_html
+
+    html = ("<html><body><form><input name=q><select><option>a</option></select><textarea>t</textarea>"
+            "<label>l</label></form><p>x<br>y</p></body></html>")
+    expected = [type(el) for el in lxml.html.document_fromstring(html).iter()]
+    root = parse_html(html)
+    assert [type(el) for el in root.iter()] == expected
+    assert [type(el) for el in copy(root).iter()] == expected
+    assert isinstance(root.find(".//form"), lxml.html.FormElement)
