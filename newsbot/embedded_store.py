@@ -31,19 +31,27 @@ documents once, applying the updates in memory with mongomock's own update code 
 changed document once — both inside one write transaction, so the read-modify-write cannot interleave
 with another writer, and storing the bytes, natural order and index rows mongomock's one-by-one path
 stores. They take no TTL or unique (besides `_id`) indexes, and whatever else they cannot promise
-(another operator, an update mongomock refuses) they leave, unwritten, to that path. Inside a batch
-they use no savepoint (it would journal every page they dirty); instead documents are written before
-their index rows and the pending rows cleared last, so a write failing half-way leaves pending rows and
-the index is rebuilt.
+(another operator, an update mongomock refuses) they leave, unwritten, to that path.
+`upsert_many` (newsbot.store.write_ops' article upserts, filter `{"canonical_url": url}`) does the same
+for upserts filtered by one string on an indexed field: the documents the filters can reach are read
+with one indexed SELECT, mongomock's upsert (a new ObjectId `_id`) or update made op after op in memory
+(plain `$set`s assigned directly, their values checked by the document's one encode), and single-field
+unique indexes (canonical_url) checked against those documents; a duplicate key, like anything else it
+cannot promise, leaves the batch to bulk_write, which reports it as mongomock does.
+Inside a batch they use no savepoint (it would journal every page they dirty); instead documents are
+written before their index rows and the pending rows cleared last, so a write failing half-way leaves
+pending rows and the index is rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
 import hashlib
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,7 +98,7 @@ def _load() -> dict[str, Any]:
         helpers: ["get_value_by_dot", "patch_datetime_awareness_in_document"],
         collection: ["_validate_data_fields"],
         collection.Collection: ["_apply_update_document", "_expand_dots", "_discard_operators"],
-        mongomock: ["DuplicateKeyError"],
+        mongomock: ["DuplicateKeyError", "ObjectId"],
     }
     missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in needed.items() for name in names
                if not hasattr(owner, name)]
@@ -100,6 +108,7 @@ def _load() -> dict[str, Any]:
             f"install litemongo=={REQUIRED_LITEMONGO}")
     return {"sqlite_store": sqlite_store, "indexing": indexing, "filter_applies": filtering.filter_applies,
             "get_value_by_dot": helpers.get_value_by_dot, "DuplicateKeyError": mongomock.DuplicateKeyError,
+            "ObjectId": mongomock.ObjectId,
             "patch_datetimes": helpers.patch_datetime_awareness_in_document,
             "validate_fields": collection._validate_data_fields,
             "version": getattr(litemongo, "__version__", "?")}
@@ -111,6 +120,7 @@ _indexing = _L["indexing"]
 _filter_applies = _L["filter_applies"]
 _get_value_by_dot = _L["get_value_by_dot"]
 DuplicateKeyError = _L["DuplicateKeyError"]
+_ObjectId = _L["ObjectId"]  # what mongomock's upsert gives a document without `_id`
 _patch_datetimes = _L["patch_datetimes"]  # what mongomock does to every document and update it is given
 _validate_fields = _L["validate_fields"]
 if _L["version"] != REQUIRED_LITEMONGO:
@@ -420,6 +430,60 @@ class IndexedCollectionStore(_sqlite_store.CollectionStore):
         self._write_many(connection, paths, [(key, blobs[key], docs[key]) for key in docs if key not in stored],
                          [(key, blobs[key], docs[key], stored[key]) for key in stored if blobs[key] != stored[key]])
 
+    def upsert_many(self, collection: Any, ops: list[tuple[dict, dict]]) -> tuple[int, int] | None:
+        """`collection.bulk_write([UpdateOne(filter, update, upsert=True) ...], ordered=False)` where every
+        filter is one string equality on an indexed top-level field (newsbot.store's article upserts:
+        `{"canonical_url": url}`): the stored documents the filters (and the unique indexes' values) can
+        reach are read with one indexed SELECT, the ops applied in order in memory by mongomock's own
+        update and upsert code, uniqueness checked against those documents, and each new or changed
+        document written once — inside one write transaction, so no other writer interleaves.
+        Returns (upserted, matched) as bulk_write counts them; None, with nothing written, when an op is
+        outside what this promises to do as mongomock does (another operator or filter, a TTL, compound,
+        sparse or partial unique index, a duplicate key, a value bson or mongomock refuses…): then use
+        bulk_write, which gives mongomock's result or error."""
+        prepared = _prepare_upserts(ops) if ops and not self._ttl_indexes else None
+        if prepared is None:  # (no ops: bulk_write raises its "empty" error)
+            return None
+        if _pymongo_codec(collection) != self._codec_options:  # _set_updater checks values with the client's
+            prepared = [(*op[:4], False) for op in prepared]
+        try:  # _NotFast comes before the first write: no savepoint needed to undo it
+            with self._rwlock.writer(), self._write(savepoint=False) as connection:
+                return self._apply_upserts(connection, collection, prepared)
+        except _NotFast:
+            return None
+
+    def _apply_upserts(self, connection, collection: Any,
+                       prepared: list[tuple[str, str, dict, dict, bool]]) -> tuple[int, int]:
+        paths = self._current_paths(connection)
+        uniques = []
+        for index in self.indexes.values():  # read inside the transaction: no index appears meanwhile
+            if index.get("unique"):
+                key = index.get("key") or []
+                if (len(key) != 1 or index.get("sparse") or index.get("partialFilterExpression") is not None
+                        or key[0][0] not in paths or "." in key[0][0]):
+                    raise _NotFast(f"unique index {key}")
+                uniques.append(key[0][0])
+        probes: dict[str, set[str]] = {}  # (path, string value) pairs whose stored documents are read
+        for field, value, _spec, update, _plain in prepared:
+            if field not in paths:
+                raise _NotFast(f"{field} is not indexed")
+            probes.setdefault(field, set()).add(value)
+            for path in uniques:
+                for operator in ("$set", "$setOnInsert"):
+                    if type(update.get(operator, {}).get(path)) is str:
+                        probes.setdefault(path, set()).add(update[operator][path])
+        batch = _UpsertBatch(self, collection, probes, uniques)
+        batch.load(connection)
+        try:
+            for _field, _value, spec, update, plain in prepared:
+                batch.apply(spec, update, plain)
+        except _NotFast:
+            raise
+        except Exception as exc:  # mongomock refuses an op: its bulk_write raises or reports it as it should
+            raise _NotFast(repr(exc)) from exc
+        self._write_many(connection, paths, *batch.writes())
+        return batch.upserted, batch.matched
+
     def _write_many(self, connection, paths: list[str], inserts: list[tuple[Any, bytes, dict]],
                     updates: list[tuple[Any, bytes, dict, bytes]]) -> None:
         """Insert (encoded id, BSON, document), rewrite (…, stored BSON) in place, then their index rows.
@@ -628,17 +692,187 @@ def _prepare_updates(encode_key: Any, ops: list[tuple[dict, dict, bool]]) -> lis
 
     prepared = []
     for spec, update, upsert in ops:
-        if not isinstance(spec, dict) or not isinstance(update, dict) or not update:
+        if not isinstance(spec, dict):
             return None
         doc_id = spec.get("_id")
-        if type(doc_id) is not str and type(doc_id) is not ObjectId:
+        if (type(doc_id) is not str and type(doc_id) is not ObjectId) or not _fast_update(update):
             return None
-        for operator, fields in update.items():
-            if (operator not in FAST_UPDATE_OPERATORS or not isinstance(fields, dict) or not fields
-                    or any(not isinstance(f, str) or f.split(".")[0] == "_id" for f in fields)):
-                return None  # (mongomock refuses empty operators and changes of _id: its path raises)
         prepared.append((encode_key(doc_id), _patch_datetimes(spec), _patch_datetimes(update), bool(upsert)))
     return prepared
+
+
+def _fast_update(update: Any) -> bool:
+    """Is `update` a non-empty document of FAST_UPDATE_OPERATORS, each non-empty and leaving `_id` alone?
+    (mongomock refuses empty operators and changes of `_id`: its path raises as it should.)"""
+    if not isinstance(update, dict) or not update:
+        return False
+    for operator, fields in update.items():
+        if (operator not in FAST_UPDATE_OPERATORS or not isinstance(fields, dict) or not fields
+                or any(not isinstance(f, str) or f.split(".")[0] == "_id" for f in fields)):
+            return False
+    return True
+
+
+def _pymongo_codec(collection: Any) -> Any:
+    options = collection._codec_options
+    return options.to_pymongo() if hasattr(options, "to_pymongo") else options
+
+
+def _apply_update(collection: Any, doc: dict, spec: dict, update: dict, was_insert: bool, plain: bool) -> None:
+    """mongomock's `_apply_update_document(doc, spec, update, was_insert)`. For a `plain` update (top-level
+    field names, each named once, no `$`, `.` or NUL in them) its `$set` and `$setOnInsert` are made here:
+    mongomock's `_set_updater` encodes each value alone to check it (~10 µs a field, most of an article's
+    upsert) before `doc[name] = value` (lists copied); the caller encodes the whole document after the op
+    instead, which refuses it exactly when one of those values is refused (no later operator of the op
+    can remove one: each name is set once). The other operators, one at a time, by mongomock's code
+    (equivalent: without `$` in names nothing carries over between operators)."""
+    if not plain:
+        collection._apply_update_document(doc, spec, update, was_insert)
+        return
+    for operator, fields in update.items():
+        if operator == "$set" or operator == "$setOnInsert":
+            if operator == "$set" or was_insert:
+                for name, value in fields.items():
+                    if type(value) is list and all(type(v) is str for v in value):
+                        doc[name] = value[:]  # what deepcopy gives
+                    else:
+                        doc[name] = copy.deepcopy(value) if isinstance(value, tuple | list) else value
+        else:
+            collection._apply_update_document(doc, spec, {operator: fields}, was_insert)
+
+
+def _prepare_upserts(ops: list[tuple[dict, dict]]) -> list[tuple[str, str, dict, dict, bool]] | None:
+    """(field, value, filter, update as mongomock's _update applies it, plain: see `_apply_update`) for
+    upserts whose filter is one string equality on a top-level field other than `_id`, or None when an
+    op is not of that shape."""
+    prepared = []
+    for spec, update in ops:
+        if type(spec) is not dict or len(spec) != 1 or not _fast_update(update):
+            return None
+        ((field, value),) = spec.items()
+        if type(field) is not str or type(value) is not str or "." in field or field.startswith("$") or field == "_id":
+            return None
+        # mongomock patches a copy of the update; copying also keeps a dotted path of one operator from
+        # changing, through the document, a value another operator set (the caller's object)
+        names = [f for fields in update.values() for f in fields]
+        if any("." in f for f in names):
+            update = _patch_datetimes(update)
+        else:  # the patch copies only the values it changes (the rest is equal)
+            update = {operator: {f: _patch_datetimes(v) if _needs_patch(v) else v for f, v in fields.items()}
+                      for operator, fields in update.items()}
+        plain = len(set(names)) == len(names) and not any("$" in f or "\0" in f or "." in f for f in names)
+        prepared.append((field, value, spec, update, plain))
+    return prepared
+
+
+class _UpsertBatch:
+    """The documents an upsert batch can reach, as mongomock's one-by-one path would see them op after op:
+    stored ones (read once) and the ones the batch creates or changes, with their index keys on the
+    probed paths in memory so each op's candidates are found as the SQL index would find them."""
+
+    NEW = 1 << 62  # natural order of the created documents: after every stored row
+
+    def __init__(self, store: IndexedCollectionStore, collection: Any, probes: dict[str, set[str]],
+                 uniques: list[str]) -> None:
+        self.store, self.collection, self.probes, self.uniques = store, collection, probes, uniques
+        self.encode_key = store._documents.encode_key
+        self.encode, self.decode = store._documents._encode_doc, store._documents._decode_doc
+        self.order: dict[Any, int] = {}
+        self.stored: dict[Any, bytes] = {}  # as read: the documents the batch may change
+        self.blobs: dict[Any, bytes] = {}  # as they would be stored now
+        self.views: dict[Any, dict] = {}  # decoded `blobs` (what mongomock would read back), made when needed
+        self.written: dict[Any, dict] = {}  # the documents written, as given to the store (index rows)
+        self.created: list[Any] = []
+        self.keys: dict[Any, dict[str, set[int]]] = {}
+        self.inverted: dict[str, dict[int, set[Any]]] = {path: {} for path in probes}
+        self.upserted = self.matched = 0
+
+    def load(self, connection) -> None:
+        """The stored documents that can match any probe: one SELECT through the index rows."""
+        where, params = [], []
+        for path, values in self.probes.items():
+            keys = [*sorted({_str_key(v) for v in values}), UNKEYED]
+            where.append(f"_id IN (SELECT doc FROM {QIDX} WHERE path = ? AND key IN ({','.join('?' * len(keys))}))")
+            params += [path, *keys]
+        if len(params) > MAX_PARAMS:
+            raise _NotFast("too many values")
+        for key, rowid, blob in connection.execute(
+                f"SELECT _id, ROWID, doc FROM {self.store.DOCUMENTS} WHERE {' OR '.join(where)}", params):  # nosec
+            self.order[key], self.stored[key], self.blobs[key] = rowid, blob, blob
+            self._index(key, self.view(key))
+
+    def view(self, key: Any) -> dict:
+        doc = self.views.get(key)
+        if doc is None:
+            doc = self.views[key] = self.decode(self.blobs[key])
+        return doc
+
+    def _index(self, key: Any, doc: dict) -> None:
+        """(Re)place the in-memory index keys of `key` on the probed paths by those of `doc`."""
+        old = self.keys.get(key, {})
+        new = self.keys[key] = {path: {k for _, k, _ in self.store._rows(key, doc, [path])} for path in self.probes}
+        for path, keys in new.items():
+            inverted = self.inverted[path]
+            for k in old.get(path, set()) - keys:
+                inverted[k].discard(key)
+            for k in keys - old.get(path, set()):
+                inverted.setdefault(k, set()).add(key)
+
+    def matches(self, path: str, value: str) -> list[Any]:
+        """The documents `{path: value}` finds now, in natural order (mongomock's `_iter_documents`)."""
+        inverted = self.inverted[path]
+        candidates = inverted.get(_str_key(value), set()) | inverted.get(UNKEYED, set())
+        query = {path: value}
+        return [key for key in sorted(candidates, key=self.order.__getitem__)
+                if _filter_applies(query, self.view(key))]
+
+    def apply(self, spec: dict, update: dict, plain: bool) -> None:
+        """One op as mongomock's `_update(spec, update, upsert=True)` makes it (refusals: _NotFast)."""
+        ((path, value),) = spec.items()
+        found = self.matches(path, value)
+        collection = self.collection
+        if found:
+            key = found[0]
+            before = self.view(key)
+            doc = self.decode(self.blobs[key])  # mongomock changes a copy it compares with the stored one
+            _apply_update(collection, doc, spec, update, False, plain)
+            self.matched += 1
+            if doc != before:
+                self._store(key, doc)
+            elif plain:
+                self.encode(doc)  # the values _set_updater would have checked (see _apply_update)
+            return
+        doc_id = _ObjectId()  # mongomock's upsert: the filter's fields and a new ObjectId, updated, `_insert`ed
+        doc, _ = collection._discard_operators(collection._expand_dots(dict(spec, _id=doc_id)))
+        _apply_update(collection, doc, spec, update, True, plain)
+        if not all(isinstance(k, str) for k in doc):
+            raise _NotFast("field names must be strings")
+        _validate_fields(doc)
+        key = self.encode_key(doc_id)
+        self.order[key] = self.NEW + len(self.created)
+        self.created.append(key)
+        self._store(key, _patch_datetimes(doc) if _needs_patch(doc) else doc)
+        self.upserted += 1
+
+    def _store(self, key: Any, doc: dict) -> None:
+        """`store[key] = doc` and mongomock's `_ensure_uniques` after it: a duplicate key is _NotFast (its
+        path then reports the error)."""
+        self.blobs[key] = self.encode(doc)
+        self.views.pop(key, None)
+        self.written[key] = doc
+        self._index(key, doc)
+        for path in self.uniques:
+            value = doc.get(path)
+            if type(value) is not str or value not in self.probes.get(path, ()):
+                raise _NotFast(f"unique {path} value not read")  # its other documents were not read
+            if len(self.matches(path, value)) > 1:
+                raise _NotFast("duplicate key")
+
+    def writes(self) -> tuple[list[tuple[Any, bytes, dict]], list[tuple[Any, bytes, dict, bytes]]]:
+        """`_write_many`'s inserts (in the order created: their natural order) and changed stored documents."""
+        return ([(key, self.blobs[key], self.written[key]) for key in self.created],
+                [(key, self.blobs[key], self.written[key], blob) for key, blob in self.stored.items()
+                 if key in self.written and self.blobs[key] != blob])
 
 
 class IndexedDatabaseStore(_sqlite_store.DatabaseStore):
@@ -702,7 +936,7 @@ def insert_new(collection: Any, docs: list[dict]) -> list[int] | None:
     return store.insert_new(prepared)
 
 
-_UNPATCHED = frozenset({str, int, float, bool, bytes, type(None)})
+_UNPATCHED = frozenset({str, int, float, bool, bytes, type(None), _ObjectId})
 
 
 def _needs_patch(value: Any) -> bool:
@@ -715,9 +949,17 @@ def _needs_patch(value: Any) -> bool:
         return value.tzinfo is not None or value.microsecond % 1000 != 0
     if kind is list:
         return not all(type(v) is str for v in value) and any(_needs_patch(v) for v in value)
-    if kind is dict:
+    if kind is dict or kind is OrderedDict:  # (the patch keeps an OrderedDict one: mongomock's upserts are)
         return any(_needs_patch(v) for v in value.values())
     return True
+
+
+def upsert_many(collection: Any, ops: list[tuple[dict, dict]]) -> tuple[int, int] | None:
+    """`collection.bulk_write([UpdateOne(f, u, upsert=True) for f, u in ops], ordered=False)` through
+    IndexedCollectionStore.upsert_many: (upserted, matched), or None — nothing written — when that does
+    not apply (MongoDB, plain litemongo, an op it does not take, an error mongomock would report)."""
+    store = indexed_store(collection)
+    return store.upsert_many(collection, ops) if store is not None else None
 
 
 def update_by_id(collection: Any, ops: list[tuple[dict, dict, bool]]) -> bool:

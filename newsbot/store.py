@@ -396,10 +396,14 @@ def write_ops(db, ops: list[Op]) -> WriteCounts:
     for collection, group in by_collection.items():
         requests = [UpdateOne(q, u, upsert=True) for _, q, u in group]
         try:
-            with write_batch(db[collection]):
-                result = db[collection].bulk_write(requests, ordered=False)
-            counts.inserted += result.upserted_count
-            counts.updated += result.matched_count
+            target = db[collection]
+            with write_batch(target):
+                fast = _embedded_upserts(target, [(q, u) for _, q, u in group])
+                if fast is None:
+                    result = target.bulk_write(requests, ordered=False)
+                    fast = result.upserted_count, result.matched_count
+            counts.inserted += fast[0]
+            counts.updated += fast[1]
         except BulkWriteError as exc:
             details = exc.details or {}
             counts.inserted += int(details.get("nUpserted") or 0)
@@ -416,6 +420,17 @@ def write_ops(db, ops: list[Op]) -> WriteCounts:
             counts.error = short_error(exc)
     counts.failed, counts.rejected = len(counts.failed_ops), len(counts.rejected_ops)
     return counts
+
+
+def _embedded_upserts(collection: Any, ops: list[tuple[dict, dict]]) -> tuple[int, int] | None:
+    """On an embedded-store collection, the upserts' (inserted, matched) through
+    newsbot.embedded_store.upsert_many — mongomock's result at a fraction of its CPU (~0.6 ms an article
+    one by one); None, nothing written, on MongoDB or when that path cannot promise mongomock's result."""
+    if isinstance(collection, pymongo.collection.Collection) or not EMBEDDED_INDEXED:
+        return None
+    from newsbot.embedded_store import upsert_many
+
+    return upsert_many(collection, ops)
 
 
 def coalesce(ops: list[Op]) -> list[Op]:
