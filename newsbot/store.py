@@ -398,12 +398,12 @@ def write_ops(db, ops: list[Op]) -> WriteCounts:
         try:
             target = db[collection]
             with write_batch(target):
-                fast = _embedded_upserts(target, [(q, u) for _, q, u in group])
-                if fast is None:
+                written = _embedded_upserts(target, [(q, u) for _, q, u in group])
+                if written is None:  # MongoDB, or not a batch the embedded fast path takes
                     result = target.bulk_write(requests, ordered=False)
-                    fast = result.upserted_count, result.matched_count
-            counts.inserted += fast[0]
-            counts.updated += fast[1]
+                    written = result.upserted_count, result.matched_count
+            counts.inserted += written[0]
+            counts.updated += written[1]
         except BulkWriteError as exc:
             details = exc.details or {}
             counts.inserted += int(details.get("nUpserted") or 0)
