@@ -4,7 +4,7 @@
 bench:
 	bash bench/run.sh
 
-# Peak RSS at 2,000 vs 20,000 pages (bare Scrapy and the embedded store; ~7 minutes).
+# Peak RSS at 2,000 vs 20,000 pages (bare Scrapy and the embedded store; ~4 minutes).
 bench-memory:
 	python3 bench/throughput.py --pages 2000 --rounds 1 --modes bare,embedded --json bench/results/memory-2000.json
 	python3 bench/throughput.py --pages 20000 --rounds 1 --modes bare,embedded --json bench/results/memory-20000.json
