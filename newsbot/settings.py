@@ -124,6 +124,7 @@ EXTENSIONS = {
     "newsbot.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
     "newsbot.health.RunHealth": 610,  # run health verdict in the run record; alerts (thresholds: newsbot/health.py)
     "newsbot.gc_tuning.GcTuning": 700,  # fewer garbage collections (newsbot/gc_tuning.py); None to keep Python's
+    "newsbot.malloc_tuning.MallocTrim": 710,  # free heap pages given back every few seconds (newsbot/malloc_tuning.py)
 }
 # Set (e.g. with -s NEWSBOT_STATS_FILE=stats.json) to get the final stats as a JSON file.
 NEWSBOT_STATS_FILE = None
