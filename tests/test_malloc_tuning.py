@@ -25,11 +25,12 @@ def test_trim_returns_freed_heap_pages_that_glibc_keeps():
     trim = malloc_trim()
     assert trim is not None
     trim()
-    # Page-sized blocks between small long-lived objects, as a crawl makes them; then the blocks are freed.
+    # Page-sized blocks between small long-lived heap objects, as a crawl makes them (bodies between URLs
+    # and fingerprints); then the blocks are freed: holes inside the heap, which free() cannot give back.
     blocks, keep = [], []
-    for i in range(3000):
-        blocks.append(bytearray(60_000))  # under glibc's raised mmap threshold: from the heap
-        keep.append(str(i) * 3)
+    for _ in range(3000):
+        blocks.append(bytearray(60_000))  # under glibc's mmap threshold: from the heap
+        keep.append(bytearray(1_000))  # over Python's small-object limit: from the heap too, after the block
     blocks.clear()
     before = _rss_kib()
     trim()
