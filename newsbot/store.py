@@ -296,11 +296,18 @@ def _uri_options(uri: str) -> dict:
 def write_batch(collection: Any) -> contextlib.AbstractContextManager:
     """One SQLite transaction (one commit) for the writes made inside, on an embedded-store collection
     (newsbot.embedded_store); nothing on MongoDB, where each request is its own round trip anyway."""
-    if isinstance(collection, pymongo.collection.Collection) or not EMBEDDED_INDEXED:
-        return contextlib.nullcontext()
-    from newsbot.embedded_store import write_batch as embedded_batch
+    embedded = embedded_store_for(collection)
+    return contextlib.nullcontext() if embedded is None else embedded.write_batch(collection)
 
-    return embedded_batch(collection)
+
+def embedded_store_for(collection: Any) -> Any:
+    """newsbot.embedded_store (whose functions check the collection's store themselves) for a collection
+    of an embedded client with newsbot's query index; None on MongoDB or plain litemongo."""
+    if isinstance(collection, pymongo.collection.Collection) or not EMBEDDED_INDEXED:
+        return None
+    from newsbot import embedded_store  # importable: open_client refused the store otherwise
+
+    return embedded_store
 
 
 def create_indexes(db, specs: Mapping[str, list[tuple[str, list[tuple[str, int]], dict]]]) -> None:
@@ -323,11 +330,8 @@ def create_indexes(db, specs: Mapping[str, list[tuple[str, list[tuple[str, int]]
 def embedded_any_of(collection: Any) -> Callable[[str, list[str]], list[dict] | None] | None:
     """For an embedded-store collection, a fast `find({field: {"$in": strings}})` (see
     newsbot.embedded_store.IndexedCollectionStore.any_of); None on MongoDB."""
-    if isinstance(collection, pymongo.collection.Collection) or not EMBEDDED_INDEXED:
-        return None
-    from newsbot.embedded_store import any_of
-
-    return any_of(collection)
+    embedded = embedded_store_for(collection)
+    return None if embedded is None else embedded.any_of(collection)
 
 
 def ensure_indexes(db) -> None:
@@ -426,11 +430,8 @@ def _embedded_upserts(collection: Any, ops: list[tuple[dict, dict]]) -> tuple[in
     """On an embedded-store collection, the upserts' (inserted, matched) through
     newsbot.embedded_store.upsert_many — mongomock's result at a fraction of its CPU (~0.6 ms an article
     one by one); None, nothing written, on MongoDB or when that path cannot promise mongomock's result."""
-    if isinstance(collection, pymongo.collection.Collection) or not EMBEDDED_INDEXED:
-        return None
-    from newsbot.embedded_store import upsert_many
-
-    return upsert_many(collection, ops)
+    embedded = embedded_store_for(collection)
+    return None if embedded is None else embedded.upsert_many(collection, ops)
 
 
 def coalesce(ops: list[Op]) -> list[Op]:

@@ -19,11 +19,18 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-import pymongo.collection
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError
 
-from newsbot.store import ARTICLES, StoreConfig, create_indexes, embedded_any_of, open_client, write_batch
+from newsbot.store import (
+    ARTICLES,
+    StoreConfig,
+    create_indexes,
+    embedded_any_of,
+    embedded_store_for,
+    open_client,
+    write_batch,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +226,7 @@ class BatchIndex:
         # One update per signature, not one bulk write: FerretDB 1.24 (SQLite) was seen to hang on long
         # multi-statement writes running beside the store writer's bulk upserts.
         upserts = self.added
-        embedded = _embedded_store(self.collection)
+        embedded = embedded_store_for(self.collection)
         with write_batch(self.collection):  # embedded store: one commit for the batch
             if embedded is not None:
                 upserts = self._insert_new(embedded)
@@ -273,7 +280,7 @@ def record_stories(db, ops: list[tuple[dict, dict, bool]]) -> None:
     BatchIndex.flush); on the embedded store each story read once, updated in memory and written once."""
     stories = db[STORIES]
     with write_batch(stories):  # embedded store: one commit for the batch
-        _update_in_order(stories, ops, _embedded_store(stories))
+        _update_in_order(stories, ops, embedded_store_for(stories))
 
 
 def _update_in_order(collection, ops: list[tuple[dict, dict, bool]], embedded) -> None:
@@ -285,14 +292,3 @@ def _update_in_order(collection, ops: list[tuple[dict, dict, bool]], embedded) -
         return
     for query, update, upsert in ops:
         collection.update_one(query, update, upsert=upsert)
-
-
-def _embedded_store(collection):
-    """newsbot.embedded_store for a litemongo collection (its functions check for our index), else None."""
-    if isinstance(collection, pymongo.collection.Collection) or not type(collection).__module__.startswith("litemongo"):
-        return None
-    try:
-        from newsbot import embedded_store
-    except RuntimeError:  # EmbeddedStoreUnsupported: plain litemongo (newsbot.store.EMBEDDED_INDEXED off)
-        return None
-    return embedded_store
