@@ -96,14 +96,19 @@ def start_ferretdb(tmp: Path) -> tuple[str, Path]:
     return uri, fdir
 
 
-def rss_kib(pid: int) -> int:
+def proc_kib(path: str, field: str) -> int:
+    """The kB value of the line starting with `field` in a /proc file (0 when gone or absent)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass
     return 0
+
+
+def rss_kib(pid: int) -> int:
+    return proc_kib(f"/proc/{pid}/status", "VmRSS:")
 
 
 def descendants(pid: int) -> list[int]:
@@ -134,13 +139,7 @@ def tree_rss_kib(pid: int) -> int:
 def pss_kib(pid: int) -> int:
     """Proportional set size: pages shared between processes (a fork server's imports in its forked
     workers) counted once across them, unlike RSS."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def tree_pss_kib(pid: int) -> int:
