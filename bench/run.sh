@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=bench/results
+PY="${PYTHON:-.venv/bin/python}"  # the project's venv (bash scripts/setup.sh); python3 without one
+[ -x "$PY" ] || PY=python3
 mkdir -p "$OUT"
 NP="${NEWSPLEASE_PYTHON:-}"
 if [ -z "$NP" ]; then
@@ -23,11 +25,11 @@ NP_ARGS=()
 if [ -n "$NP" ]; then NP_ARGS=(--newsplease "$NP"); else echo "bench: news-please not found (set NEWSPLEASE_PYTHON); skipped" >&2; fi
 
 echo "== extraction quality ==";
-python3 bench/quality.py "${NP_ARGS[@]}" --json "$OUT/quality.json" 2> >(grep -v -i "warning\|^ *$\|warnings.warn\|from \. import\|BeautifulSoup\|XML" >&2)
+"$PY" bench/quality.py "${NP_ARGS[@]}" --json "$OUT/quality.json" 2> >(grep -v -i "warning\|^ *$\|warnings.warn\|from \. import\|BeautifulSoup\|XML" >&2)
 echo "== extraction speed (bench-site pages) =="
-python3 bench/extract_speed.py "${NP_ARGS[@]}" --pages "${BENCH_SPEED_PAGES:-200}" --rounds 1 --json "$OUT/extract_speed.json"
+"$PY" bench/extract_speed.py "${NP_ARGS[@]}" --pages "${BENCH_SPEED_PAGES:-200}" --rounds 1 --json "$OUT/extract_speed.json"
 echo "== crawl throughput and memory =="
-python3 bench/throughput.py --pages "${BENCH_PAGES:-2000}" --rounds "${BENCH_ROUNDS:-1}" \
+"$PY" bench/throughput.py --pages "${BENCH_PAGES:-2000}" --rounds "${BENCH_ROUNDS:-1}" \
   --modes bare,embedded --json "$OUT/throughput-${BENCH_PAGES:-2000}.json"
-python3 bench/throughput.py --pages "${BENCH_FERRETDB_PAGES:-300}" --rounds "${BENCH_ROUNDS:-1}" \
+"$PY" bench/throughput.py --pages "${BENCH_FERRETDB_PAGES:-300}" --rounds "${BENCH_ROUNDS:-1}" \
   --modes bare,ferretdb --json "$OUT/throughput-ferretdb-${BENCH_FERRETDB_PAGES:-300}.json"

@@ -7,6 +7,7 @@ import sys
 
 # command -> (module with main(argv) -> int, one-line help)
 COMMANDS = {
+    "harvest": ("newsbot.harvest_cli", "crawl every source once (the cron job): harvest --help"),
     "extract": ("newsbot.extract.cli", "extract one saved page: extract PAGE.html[.gz] --url URL"),
     "strip": ("pipelines.strip_chrome_cli", "strip site chrome from plain text: strip FILE.txt [--title T]"),
     "status": ("newsbot.status", "what a dashboard watches: articles per source per day, last runs"),

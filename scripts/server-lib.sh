@@ -1,5 +1,13 @@
 # Shared by scripts/start-ferretdb.sh and scripts/start-redis.sh (sourced, not run).
 
+# The Python that pings the servers (it needs pymongo / redis): the project's .venv when setup.sh made one,
+# else python3 ($NEWSBOT_PYTHON overrides).
+NEWSBOT_PYTHON="${NEWSBOT_PYTHON:-}"
+if [ -z "$NEWSBOT_PYTHON" ]; then
+  NEWSBOT_PYTHON="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv/bin/python"
+  [ -x "$NEWSBOT_PYTHON" ] || NEWSBOT_PYTHON=python3
+fi
+
 # stop_pidfile LABEL PIDFILE: stop the process named in PIDFILE (if it still runs), wait up to 5 s, remove
 # the file. LABEL names it in the message on stderr.
 stop_pidfile() {
@@ -17,5 +25,5 @@ stop_pidfile() {
 
 # free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  "$NEWSBOT_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

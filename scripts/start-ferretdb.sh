@@ -38,7 +38,7 @@ nohup "$BIN" --handler=sqlite --sqlite-url="file:$DIR/sqlite/" --listen-addr="12
 echo $! >"$DIR/ferretdb.pid"
 URI="mongodb://127.0.0.1:$PORT/"
 for _ in $(seq 1 150); do
-  if python3 - "$URI" <<'EOF' 2>/dev/null; then
+  if "$NEWSBOT_PYTHON" - "$URI" <<'EOF' 2>/dev/null; then
 import sys, pymongo
 pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=300).admin.command("ping")
 EOF

@@ -36,7 +36,7 @@ nohup "$BIN" --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$D
 echo $! >"$DIR/redis.pid"
 URL="redis://127.0.0.1:$PORT/0"
 for _ in $(seq 1 100); do
-  if python3 - "$URL" <<'PY' 2>/dev/null; then
+  if "$NEWSBOT_PYTHON" - "$URL" <<'PY' 2>/dev/null; then
 import sys, redis
 redis.Redis.from_url(sys.argv[1], socket_timeout=0.3, socket_connect_timeout=0.3).ping()
 PY

@@ -18,7 +18,7 @@ from newsbot.extract.cli import main as extract_main
 from newsbot.extract.dates import parse_date_line
 from newsbot.scoring import score, score_body
 from newsbot.sources import parse_source
-from tests.plugin_sites import ROOT, SHARED
+from tests.plugin_sites import ROOT, TURKISH_PAGES
 
 BASE = "http://127.0.0.1:8000"
 SEED = DEMO_SITE / "haber" / "kuzey-kore-lideri-kim-rusya-disisleri-bakani-lavrovu-agirladi-3664.html"
@@ -51,7 +51,7 @@ def test_declared_legacy_charset_but_utf8_bytes_decode_as_utf8():
 
 
 def test_dha_2016_page_declares_windows_1254_but_is_utf8():
-    raw = (SHARED / "corpus" / "turkish" / "birkand-nutch" / "dha_haber.html").read_bytes()
+    raw = (TURKISH_PAGES / "birkand-nutch" / "dha_haber.html").read_bytes()
     assert b"windows-1254" in raw
     assert "Antalya'da jandarma ekibine ateş açıldı!" in decode_html(raw)
 
@@ -228,7 +228,7 @@ def test_extract_cli_on_gzipped_page(tmp_path, capsys):
 
 
 def test_extract_cli_through_python_m_newsbot():
-    page_gz = SHARED / "corpus" / "turkish" / "fundus" / "current" / "AnadoluAjansi_2025_04_05.html.gz"
+    page_gz = TURKISH_PAGES / "fundus" / "current" / "AnadoluAjansi_2025_04_05.html.gz"
     url = "https://www.aa.com.tr/tr/ekonomi/turkiyede-elektrikli-arac-sarj-istasyonu-sayisi-11-bini-asti/3529015"
     proc = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(page_gz), "--url", url],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)

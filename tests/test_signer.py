@@ -1,7 +1,7 @@
 """Signer.sign against the reference it replaced: datasketch's MinHash.update_batch over the UTF-8 of each
 shingle tuple joined by spaces. Stored signatures from earlier crawls must keep matching new ones, so the
-minhash values, the set size and the band keys must be identical for every text: real pages of the shared
-corpora, bench/site.py's articles, the syndication fixture set and edge cases."""
+minhash values, the set size and the band keys must be identical for every text: real pages (tests/fixtures/turkish and
+the shared trafilatura corpus), bench/site.py's articles, the syndication fixture set and edge cases."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from newsbot import text as text_mod
 from newsbot.stories import Signature, Signer, StoryParams, story_text
 from newsbot.text import fold, shingle_bytes, shingles, word_tuple
 from tests.fixtures.syndication.generate import generate
-from tests.plugin_sites import ROOT, SHARED
+from tests.plugin_sites import ROOT, SHARED, TURKISH_PAGES
 
-TURKISH = SHARED / "corpus" / "turkish"
+TURKISH = TURKISH_PAGES
 GENERAL = SHARED / "corpus" / "trafilatura"
 
 
@@ -141,7 +141,8 @@ def test_empty_input_gives_the_empty_minhash(signer):
     assert np.array_equal(sig.minhash, np.full(128, 2**32 - 1, dtype=np.uint32))
 
 
-@pytest.mark.parametrize("source", ["turkish", "general", "bench", "syndication"])
+@pytest.mark.parametrize("source", [
+    "turkish", pytest.param("general", marks=pytest.mark.shared), "bench", "syndication"])
 def test_real_texts_match_reference(signer, source):
     texts = {"turkish": turkish_articles, "general": general_pages, "bench": bench_articles,
              "syndication": syndication_copies}[source]()

@@ -16,9 +16,9 @@ from pipelines.strip_chrome import (
     strip_text,
 )
 from pipelines.strip_chrome_cli import main as strip_main
-from tests.plugin_sites import SHARED
+from tests.plugin_sites import FIXTURES
 
-SEED = SHARED / "examples" / "seed-local-site-iha-story.txt"
+SEED = FIXTURES / "seed-local-site-iha-story.txt"  # from ../shared/examples (see turkish/PROVENANCE.md)
 TITLE = "Kuzey Kore lideri Kim, Rusya Dışişleri Bakanı Lavrov’u ağırladı"
 LEAD_START = "Kuzey Kore lideri Kim Jong-un, Rusya Dışişleri Bakanı Sergey Lavrov’u kıyı kenti Wonsan’da ağırladı."
 CHROME = ["HABER KAYNAĞI", "Editor :", "SİZİN DÜŞÜNCELERİNİZ", "BUNLAR DA İLGİNİZİ", "ÇOK OKUNAN", "12-07-2025"]
