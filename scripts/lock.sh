@@ -12,12 +12,15 @@
 #
 # pip-compile keeps the versions already in requirements.lock where they still fit (those are the tested
 # ones), so a regeneration changes only what the edit needs. It runs from a pinned pip-tools in its own venv
-# ($XDG_CACHE_HOME/newsbot-piptools), and takes about 4 minutes (it fetches every file's hash).
+# ($XDG_CACHE_HOME/newsbot-piptools-<python version>), and takes 4 to 10 minutes (it fetches every file's hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-python3}"
+# pip-compile resolves the environment markers for the Python it runs on, so it runs on the oldest supported:
+# Debian 12's /usr/bin/python3 (3.11.2; e.g. redis needs async-timeout below 3.11.3). $PYTHON overrides.
+PY="${PYTHON:-/usr/bin/python3}"
+[ -x "$PY" ] || PY=python3
 PIP_TOOLS_VERSION=7.6.2
-tools="${XDG_CACHE_HOME:-$HOME/.cache}/newsbot-piptools"
+tools="${XDG_CACHE_HOME:-$HOME/.cache}/newsbot-piptools-$("$PY" -c 'import platform; print(platform.python_version())')"
 IMPORTS="import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura, lxml_html_clean, litemongo, pytest"
 
 check() {
@@ -40,6 +43,7 @@ check() {
       rm -rf "$venv"; echo "lock: requirements.lock does not install under $py" >&2; exit 1
     fi
     rm -rf "$venv"
+    echo "lock: ok under $("$py" --version)"
   done
   [ "$found" = 1 ] || { echo "lock: no python3.11 / python3.13 found to check with (set LOCK_CHECK_PYTHONS)" >&2; exit 1; }
 }
