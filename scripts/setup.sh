@@ -63,13 +63,23 @@ fi
 
 stamp="$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16) $("$VENV/bin/python" --version 2>&1)"
 if [ "$(cat "$VENV/.setup-stamp" 2>/dev/null)" != "$stamp" ]; then
-  pip=("$VENV/bin/python" -m pip --disable-pip-version-check --no-input -q)
+  pip=("$VENV/bin/python" -m pip --disable-pip-version-check --no-input)
+  log="$VENV/setup-pip.log"
+  : >"$log"
+  # pip_step WHAT ARGS…: pip's output goes to the log (setuptools' build warnings are long); a failure is one
+  # line naming pip's last error and the log.
+  pip_step() {
+    local what="$1"; shift
+    "${pip[@]}" "$@" >>"$log" 2>&1 \
+      || die "$what failed: $(awk '/^ERROR/ {e = $0; if ((getline n) > 0) e = e " " n} END {print e}' "$log" \
+             | tr -s ' ' | cut -c1-300) (full output: $log)"
+  }
   echo "setup: pip $PIP_VERSION; pip install -r requirements.lock into $VENV"
-  "${pip[@]}" install --upgrade "pip==$PIP_VERSION" || die "could not upgrade pip in $VENV"
+  pip_step "upgrading pip in $VENV" install --upgrade "pip==$PIP_VERSION"
   # The lock has every transitive dependency with hashes: pip refuses anything it does not list.
-  "${pip[@]}" install --require-hashes -r requirements.lock || die "pip install -r requirements.lock failed (output above)"
+  pip_step "pip install -r requirements.lock" install --require-hashes -r requirements.lock
   # newsbot itself, editable (scrapy.cfg and the sources stay in this checkout), built with the locked setuptools.
-  "${pip[@]}" install --no-deps --no-build-isolation -e . || die "pip install -e . failed (output above)"
+  pip_step "pip install -e ." install --no-deps --no-build-isolation -e .
   echo "$stamp" >"$VENV/.setup-stamp"
 fi
 err=$("$VENV/bin/python" -c "import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura, \
