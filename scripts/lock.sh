@@ -6,9 +6,9 @@
 #
 #   bash scripts/lock.sh              after adding, removing or re-pinning a package in requirements*.txt
 #   bash scripts/lock.sh --upgrade    also move every unpinned transitive dependency to its newest version
-#   bash scripts/lock.sh --check      only check that requirements.lock installs, in a throwaway venv, under each
-#                                     of $LOCK_CHECK_PYTHONS (default: the python3.11 and python3.13 found on
-#                                     PATH, in /usr/bin or under pyenv)
+#   bash scripts/lock.sh --check      only check: every package has cp311 and cp313 wheels, and the lock
+#                                     installs, in a throwaway venv, under each of $LOCK_CHECK_PYTHONS
+#                                     (default: the python3.11 and python3.13 on PATH, in /usr/bin or pyenv)
 #
 # pip-compile keeps the versions already in requirements.lock where they still fit (those are the tested
 # ones), so a regeneration changes only what the edit needs. It runs from a pinned pip-tools in its own venv
@@ -23,8 +23,23 @@ PIP_TOOLS_VERSION=7.6.2
 tools="${XDG_CACHE_HOME:-$HOME/.cache}/newsbot-piptools-$("$PY" -c 'import platform; print(platform.python_version())')"
 IMPORTS="import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura, lxml_html_clean, litemongo, pytest"
 
+# wheels: every locked package has a wheel for CPython 3.11 and 3.13 on x86-64 glibc Linux (Debian 12 and 13
+# have no compiler by default, so an sdist-only package would not install there).
+wheels() {
+  local v
+  for v in 3.11 3.13; do
+    "$PY" -m pip install -q --dry-run --ignore-installed --no-deps --only-binary :all: --python-version "$v" \
+      --implementation cp --platform manylinux_2_36_x86_64 --platform manylinux_2_28_x86_64 \
+      --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --target "$(mktemp -d)" \
+      --disable-pip-version-check -r requirements.lock \
+      || { echo "lock: a locked package has no wheel for CPython $v (pip's message above)" >&2; exit 1; }
+    echo "lock: every package has a CPython $v wheel"
+  done
+}
+
 check() {
   local pythons="${LOCK_CHECK_PYTHONS:-}" py found=0
+  wheels
   if [ -z "$pythons" ]; then
     for v in 3.11 3.13; do
       for py in "python$v" "/usr/bin/python$v" $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}/versions/$v".*/bin/python 2>/dev/null | sort -rV); do
