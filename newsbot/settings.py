@@ -139,6 +139,11 @@ NEWSBOT_REDIS_IDLE_CLOSE_SECONDS = 30.0  # a worker closes once no worker was bu
 NEWSBOT_REDIS_KEEP_ALIVE = False  # never close when idle (a long-running worker the scheduler feeds)
 NEWSBOT_REDIS_SEEN_BUCKET_SECONDS = 3600  # the seen-set is one Redis set per hour…
 NEWSBOT_REDIS_SEEN_BUCKETS = 6  # …checked over the last 6: a URL is remembered 5-6 h, then may be requested again
+# Requests in Redis are JSON (never pickle: scrapy-redis would unpickle whatever someone writes into the queue).
+SCHEDULER_SERIALIZER = "newsbot.redis_json"
+# A REDIS_URL on a non-loopback host must carry a password (rediss://:PASSWORD@host:6380/0) unless this is set.
+NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED = os.environ.get("NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED", "") not in (
+    "", "0", "false", "False")
 if REDIS_URL:
     SCHEDULER = "newsbot.distributed.RedisScheduler"
     DUPEFILTER_CLASS = "newsbot.distributed.BoundedRedisDupeFilter"
