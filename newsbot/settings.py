@@ -24,15 +24,22 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+# Never fetch loopback, private, link-local or unspecified addresses (by URL or by what a name resolves to),
+# directly or through a redirect — except the hosts of the source's own start points ("start"; newsbot/addresses.py).
+# "never": not even those; "any": no check (a crawler of an intranet).
+NEWSBOT_PRIVATE_ADDRESSES = "start"
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Retries wait before going out again: Retry-After when the response sends one, else exponential backoff
-# (base × 2^(attempt-1)); both capped (newsbot/middlewares.py).
+# (base × 2^(attempt-1)); both capped (newsbot/middlewares.py). The wait is the site's alone: the retry and
+# that site's other requests are held outside the downloader (newsbot/delays.py), other sites keep going.
 NEWSBOT_RETRY_BACKOFF_BASE = 1.0
 NEWSBOT_RETRY_BACKOFF_MAX = 30.0
 NEWSBOT_RETRY_AFTER_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
+    "newsbot.addresses.AddressPolicy": 30,  # before all: no private address is fetched, robots.txt included
+    "newsbot.delays.DelayedRequests": 40,  # first: a request of a site that asked to wait never takes a slot
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsbot.middlewares.BackoffRetryMiddleware": 550,
     "newsbot.middlewares.RedirectLoopMiddleware": 610,
