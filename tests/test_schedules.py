@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from schedules.config import ScheduleError, load_schedule
-from schedules.runner import CrawlRunner, session_members
+from schedules.runner import CrawlRunner, crawl_command, session_members
 from tests.plugin_sites import ROOT
 
 FAKE_CRAWL = r'''
@@ -72,6 +72,13 @@ def fake(tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_DIR", Fake.env["FAKE_DIR"])
     monkeypatch.setattr(runner, "DEFAULT_CRAWL_CMD", [sys.executable, str(script), "{source}"])
     return Fake()
+
+
+def test_the_crawl_command_is_not_taken_from_the_environment(monkeypatch):
+    # (it once was: NEWSBOT_CRAWL_CMD, a test hook, let the environment choose what the scheduler runs)
+    monkeypatch.setenv("NEWSBOT_CRAWL_CMD", "/bin/sh -c 'echo {source}'")
+    assert crawl_command("aa", ("-s", "X=1")) == [sys.executable, "-m", "scrapy", "crawl", "aa", "-s", "X=1"]
+    assert crawl_command("aa", template="fake {source}") == ["fake", "aa"]
 
 
 def alive(pid: int) -> bool:
