@@ -5,7 +5,8 @@ settings block at the end of newsbot/settings.py switches SCHEDULER and DUPEFILT
 Redis keys, per source (`<p>` is NEWSBOT_REDIS_PREFIX, `<s>` the source name — the config name, so
 ad-hoc `news -a source=…` crawls of different sites never share a queue):
 
-- `<p>:<s>:requests`   scrapy-redis's priority queue (a sorted set of pickled requests)
+- `<p>:<s>:requests`   scrapy-redis's priority queue (a sorted set of requests as JSON: newsbot/redis_json.py;
+                       an entry that is not such JSON is dropped and counted, never unpickled)
 - `<p>:<s>:seen:<n>`   the seen-set, one Redis set per time bucket n (bounded, see BoundedRedisDupeFilter)
 - `<p>:<s>:round`      the current crawl round: exists while some worker is busy; the worker that
                        creates it fetches the start points (feeds, sitemaps, listings) — once per round
@@ -26,10 +27,12 @@ the shared seen-set, so across all workers each article URL is fetched once per 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import socket
 import uuid
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.dupefilters import BaseDupeFilter
@@ -37,6 +40,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler as _ScrapyRedisScheduler
 from twisted.internet.task import LoopingCall
+
+from newsbot import redis_json
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +79,46 @@ def redis_role(settings) -> str:
     if role not in ROLES:
         raise ValueError(f"NEWSBOT_REDIS_ROLE must be one of {', '.join(ROLES)}, not {role!r}")
     return role
+
+
+class RedisConfigError(ValueError):
+    """REDIS_URL (or the serializer) is not safe to use."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_redis_url(url: str, settings) -> None:
+    """Refuse an unauthenticated Redis on another machine: whoever can write to the queue steers every worker.
+    A password in the URL (or REDIS_PARAMS), a unix socket or a loopback host pass; else
+    NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED must say so."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix" or _is_loopback(parts.hostname or ""):
+        return
+    if parts.password or (settings.getdict("REDIS_PARAMS") or {}).get("password"):
+        return
+    if settings.getbool("NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED"):
+        logger.warning("redis: %s has no password (allowed by NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED)", parts.hostname)
+        return
+    raise RedisConfigError(
+        f"REDIS_URL points at {parts.hostname} without a password: use rediss://:PASSWORD@{parts.hostname}:6380/0 "
+        "(or set NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED=True if that Redis is protected otherwise)")
+
+
+def queue_serializer(settings):
+    """SCHEDULER_SERIALIZER as a module: newsbot's JSON unless another non-pickle module is named."""
+    name = settings.get("SCHEDULER_SERIALIZER") or "newsbot.redis_json"
+    if name in ("scrapy_redis.picklecompat", "pickle"):
+        raise RedisConfigError(f"SCHEDULER_SERIALIZER={name} unpickles what is in Redis: use newsbot.redis_json")
+    import importlib
+
+    return importlib.import_module(name)
 
 
 def configure_spider(settings) -> None:
@@ -184,6 +229,7 @@ class RedisScheduler(_ScrapyRedisScheduler):
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.round_key = ""
         self.seeded = False
+        self.rejected = 0  # queue entries that were not request JSON (dropped, counted)
         self._tick: LoopingCall | None = None
 
     @classmethod
@@ -194,10 +240,8 @@ class RedisScheduler(_ScrapyRedisScheduler):
             "idle_before_close": 0,  # a blocking pop would stall the reactor; idle close is ours (see above)
             "queue_cls": settings.get("SCHEDULER_QUEUE_CLASS") or "scrapy_redis.queue.PriorityQueue",
         }
-        if settings.get("SCHEDULER_SERIALIZER"):
-            import importlib
-
-            kwargs["serializer"] = importlib.import_module(settings.get("SCHEDULER_SERIALIZER"))
+        kwargs["serializer"] = queue_serializer(settings)  # always: scrapy-redis's fallback is pickle
+        check_redis_url(settings.get("REDIS_URL") or "", settings)
         server = connection.get_redis_from_settings(settings)
         server.ping()  # no Redis: the crawl stops here, loudly
         instance = cls(server, crawler=crawler, dupefilter_cls=settings.get("DUPEFILTER_CLASS"), **kwargs)
@@ -224,6 +268,9 @@ class RedisScheduler(_ScrapyRedisScheduler):
             self._tick.stop()
         if self.stats:
             self.stats.set_value("newsbot/redis/queue_left", len(self.queue))
+        if self.rejected:
+            logger.error("redis: %d queue entries in %s were not request JSON and were dropped", self.rejected,
+                         self.queue_key)
 
     # -- rounds ------------------------------------------------------------------------------
     def _ttl(self) -> int:  # at least two ticks: a busy worker's refresh never lapses between ticks
@@ -276,15 +323,37 @@ class RedisScheduler(_ScrapyRedisScheduler):
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
+        try:
+            self.queue.push(request)
+        except TypeError as exc:  # something in meta/cb_kwargs has no JSON form: one request, not the crawl
+            if self.stats:
+                self.stats.inc_value("newsbot/redis/unserializable_request")
+            logger.error("redis: cannot queue %s: %s", request.url, exc)
+            return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
+
+    def _pop(self):
+        """The next request, skipping (and counting) entries that are not request JSON: anyone with write
+        access to Redis could have put them there; they are dropped, never unpickled."""
+        while True:
+            try:
+                return self.queue.pop(0)
+            except (redis_json.RejectedPayload, TypeError, ValueError, KeyError, AttributeError) as exc:
+                # (request_from_dict: unknown callback name, bad field types)
+                self.rejected += 1
+                if self.stats:
+                    self.stats.inc_value("newsbot/redis/rejected_payload")
+                if self.rejected == 1:  # once per crawl: a flooded queue must not flood the log
+                    logger.error("redis: dropped a queue entry of %s that is not a request as JSON (%s); "
+                                 "further ones are only counted (newsbot/redis/rejected_payload)",
+                                 self.queue_key, exc)
 
     def next_request(self):
         if self.role == "seed":  # push only
             return None
-        request = self.queue.pop(0)
+        request = self._pop()
         if request is not None and self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request

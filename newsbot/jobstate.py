@@ -24,9 +24,14 @@ class ResumableJob:
       points are crawled again, and article URLs this job already stored are skipped (read from the
       store: the store is the truth, whatever was still in a write batch is fetched again);
     - finished: the next run starts a new job (the directory is cleared first).
+
+    newsbot only ever deletes inside a directory it created: it writes MARKER_FILE when it creates the
+    JOBDIR (or finds it empty), and refuses (JobDirError, one line) a non-empty directory without it — a
+    mistyped NEWSBOT_JOBDIR=/home/me must never be emptied by the next run.
     """
 
     STATE_FILE = "newsbot-job.json"
+    MARKER_FILE = ".newsbot-jobdir"
 
     def __init__(self, path: str) -> None:
         self.path = Path(path)
@@ -35,6 +40,7 @@ class ResumableJob:
         self.resumed = ""  # "", "stopped" or "crashed"
 
     def open(self) -> None:
+        self._claim_dir()
         previous = self._read()
         state = previous.get("state")
         if state == "running":
@@ -50,11 +56,34 @@ class ResumableJob:
             self.resumed = "crashed"
         elif state == "stopped":
             self.resumed = "stopped"
-        elif state == "finished" and self.path.is_dir():
-            shutil.rmtree(self.path)
+        elif state == "finished":
+            self._clear()
         if self.resumed:
             self.started = previous.get("started") or self.started
         self.write("running")
+
+    def _claim_dir(self) -> None:
+        """Create the JOBDIR with newsbot's marker, or check that an existing one carries it."""
+        marker = self.path / self.MARKER_FILE
+        if self.path.is_dir() and not marker.is_file():
+            if any(self.path.iterdir()):
+                raise JobDirError(f"JOBDIR {self.path} is not empty and was not created by newsbot (no "
+                                  f"{self.MARKER_FILE} in it): newsbot clears its JOBDIR, so name a new or empty "
+                                  "directory")
+        elif self.path.exists() and not self.path.is_dir():
+            raise JobDirError(f"JOBDIR {self.path} exists and is not a directory")
+        self.path.mkdir(parents=True, exist_ok=True)
+        marker.write_text("newsbot job directory: newsbot may delete everything in it\n", encoding="utf-8")
+
+    def _clear(self) -> None:
+        """Empty a finished job's directory (its marker was checked by _claim_dir), keeping the marker."""
+        for child in self.path.iterdir():
+            if child.name == self.MARKER_FILE:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
 
     def _read(self) -> dict:
         try:
@@ -68,6 +97,10 @@ class ResumableJob:
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"state": state, "started": self.started, "pid": os.getpid()}), encoding="utf-8")
         os.replace(tmp, self.state_file)
+
+
+class JobDirError(RuntimeError):
+    """NEWSBOT_JOBDIR names a directory newsbot must not clear."""
 
 
 def _pid_alive(pid: int) -> bool:

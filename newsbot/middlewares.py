@@ -4,6 +4,8 @@
   RETRY_HTTP_CODES, RETRY_EXCEPTIONS), but a retry waits first — for the response's Retry-After
   (seconds or an HTTP date) when it sends one, else for an exponential backoff. A Retry-After longer
   than NEWSBOT_RETRY_AFTER_MAX is not waited out: the request is given up (the next crawl tries again).
+  The wait holds no download slot: the retry is returned at once, marked with the time it is due, and
+  newsbot/delays.py keeps it (and the rest of that site's requests) outside the downloader until then.
 - RenderContextMiddleware spreads browser pages (meta playwright=True) over rotating Playwright
   context names and closes a context once it has served NEWSBOT_RENDER_PAGES_PER_CONTEXT pages and
   its last page is done, so Chromium's memory does not grow over a long crawl.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -21,6 +24,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 from w3lib.url import safe_url_string
+
+from newsbot.delays import NOT_BEFORE, PAUSE_SLOT
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +67,11 @@ def backoff_delay(attempt: int, base: float, cap: float) -> float:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's RetryMiddleware with a wait before each retry. Stats: newsbot/retry/backoff (retries
-    delayed by backoff), newsbot/retry/retry_after (delayed as the server asked),
+    """Scrapy's RetryMiddleware with a wait before each retry, for the request's site only (see
+    newsbot/delays.py: the wait is a not-before time, never a sleep in the downloader). Stats:
+    newsbot/retry/backoff (retries delayed by backoff), newsbot/retry/retry_after (delayed as the server asked),
     newsbot/retry/retry_after_too_long (given up: the server asked for more than NEWSBOT_RETRY_AFTER_MAX),
-    newsbot/retry/wait_seconds (total seconds waited)."""
+    newsbot/retry/wait_seconds (total seconds of waits asked)."""
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -76,12 +82,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _inc(self, key: str, value: float = 1) -> None:
         self.crawler.stats.inc_value(f"newsbot/retry/{key}", value)
 
-    async def _wait(self, seconds: float) -> None:
+    def _later(self, request, seconds: float):
+        """The retry, due `seconds` from now; its site's download slot waits as long."""
         if seconds > 0:
             self._inc("wait_seconds", round(seconds, 3))
-            await asyncio.sleep(seconds)
+            request.meta[NOT_BEFORE] = time.time() + seconds
+            request.meta[PAUSE_SLOT] = True
+        return request
 
-    async def process_response(self, request, response, spider=None):
+    def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -95,21 +104,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         if retry_after is not None:
             self._inc("retry_after")
-            await self._wait(retry_after)
-        else:
-            self._inc("backoff")
-            await self._wait(backoff_delay(new_request.meta["retry_times"], self.backoff_base, self.backoff_max))
-        return new_request
+            return self._later(new_request, retry_after)
+        self._inc("backoff")
+        return self._later(new_request, backoff_delay(new_request.meta["retry_times"], self.backoff_base,
+                                                      self.backoff_max))
 
-    async def process_exception(self, request, exception, spider=None):
+    def process_exception(self, request, exception, spider=None):
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
         new_request = self._retry(request, exception)
         if new_request is None:
             return None
         self._inc("backoff")
-        await self._wait(backoff_delay(new_request.meta["retry_times"], self.backoff_base, self.backoff_max))
-        return new_request
+        return self._later(new_request, backoff_delay(new_request.meta["retry_times"], self.backoff_base,
+                                                      self.backoff_max))
 
 
 class RenderContextMiddleware:

@@ -24,15 +24,22 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+# Never fetch loopback, private, link-local or unspecified addresses (by URL or by what a name resolves to),
+# directly or through a redirect — except the hosts of the source's own start points ("start"; newsbot/addresses.py).
+# "never": not even those; "any": no check (a crawler of an intranet).
+NEWSBOT_PRIVATE_ADDRESSES = "start"
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Retries wait before going out again: Retry-After when the response sends one, else exponential backoff
-# (base × 2^(attempt-1)); both capped (newsbot/middlewares.py).
+# (base × 2^(attempt-1)); both capped (newsbot/middlewares.py). The wait is the site's alone: the retry and
+# that site's other requests are held outside the downloader (newsbot/delays.py), other sites keep going.
 NEWSBOT_RETRY_BACKOFF_BASE = 1.0
 NEWSBOT_RETRY_BACKOFF_MAX = 30.0
 NEWSBOT_RETRY_AFTER_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
+    "newsbot.addresses.AddressPolicy": 30,  # before all: no private address is fetched, robots.txt included
+    "newsbot.delays.DelayedRequests": 40,  # first: a request of a site that asked to wait never takes a slot
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsbot.middlewares.BackoffRetryMiddleware": 550,
     "newsbot.middlewares.RedirectLoopMiddleware": 610,
@@ -139,6 +146,11 @@ NEWSBOT_REDIS_IDLE_CLOSE_SECONDS = 30.0  # a worker closes once no worker was bu
 NEWSBOT_REDIS_KEEP_ALIVE = False  # never close when idle (a long-running worker the scheduler feeds)
 NEWSBOT_REDIS_SEEN_BUCKET_SECONDS = 3600  # the seen-set is one Redis set per hour…
 NEWSBOT_REDIS_SEEN_BUCKETS = 6  # …checked over the last 6: a URL is remembered 5-6 h, then may be requested again
+# Requests in Redis are JSON (never pickle: scrapy-redis would unpickle whatever someone writes into the queue).
+SCHEDULER_SERIALIZER = "newsbot.redis_json"
+# A REDIS_URL on a non-loopback host must carry a password (rediss://:PASSWORD@host:6380/0) unless this is set.
+NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED = os.environ.get("NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED", "") not in (
+    "", "0", "false", "False")
 if REDIS_URL:
     SCHEDULER = "newsbot.distributed.RedisScheduler"
     DUPEFILTER_CLASS = "newsbot.distributed.BoundedRedisDupeFilter"

@@ -17,8 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("schedules")
 
-# `{source}` is replaced by the source name. Tests point this at a small script that sleeps or crashes.
-CRAWL_CMD_ENV = "NEWSBOT_CRAWL_CMD"
+# `{source}` is replaced by the source name (CrawlRunner(template=…) runs another command instead).
 DEFAULT_CRAWL_CMD = [sys.executable, "-m", "scrapy", "crawl", "{source}"]
 
 
@@ -35,7 +34,6 @@ class CrawlOutcome:
 
 
 def crawl_command(source: str, args: tuple[str, ...] = (), template: str | None = None) -> list[str]:
-    template = template if template is not None else os.environ.get(CRAWL_CMD_ENV)
     base = shlex.split(template) if template else DEFAULT_CRAWL_CMD
     return [part.replace("{source}", source) for part in base] + list(args)
 

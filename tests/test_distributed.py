@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time
 import uuid
 
+import pytest
 from scrapy import Request
 
 from newsbot import settings as project_settings
@@ -144,6 +146,70 @@ def test_seed_pushes_start_points_only_and_a_worker_fetches_them(demo_site, craw
     assert demo_site.hits.get("/rss.xml") == 1  # …it fetched the one the seed queued
     assert worker.stats.get("newsbot/article_pages") == len(worker.items) == 3
     assert redis_url.client.zcard(f"{redis_url.prefix}:yerel:requests") == 0
+
+
+class _OpensAFile:
+    """Unpickling this creates a file: the proof that a worker ran what someone wrote into Redis."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_queue_holds_json_and_a_pickle_pushed_into_it_is_dropped_never_unpickled(demo_site, crawl, redis_url,
+                                                                                 tmp_path):
+    args = ("news", "-a", f"url={demo_site.url('/rss.xml')}", "-a", "source=yerel")
+    fast = {"NEWSBOT_REDIS_IDLE_CLOSE_SECONDS": 1}
+    key = f"{redis_url.prefix}:yerel:requests"
+    seed = crawl(*args, env=redis_url.env, settings={**fast, "NEWSBOT_REDIS_ROLE": "seed"})
+    assert seed.returncode == 0, seed.log[-3000:]
+    (entry,) = redis_url.client.zrange(key, 0, -1)
+    assert json.loads(entry)["url"] == demo_site.url("/rss.xml")  # JSON, not a pickle
+    # Someone with write access to Redis pushes two real pickles (popped first: higher priority) and junk.
+    marker = tmp_path / "unpickled"
+    evil = pickle.dumps(_OpensAFile(str(marker)))
+    pickle.loads(evil)  # the payload is live: unpickling it does create the file…
+    assert marker.exists()
+    marker.unlink()
+    evil2 = pickle.dumps([_OpensAFile(str(marker))], protocol=2)
+    redis_url.client.zadd(key, {evil: -10, evil2: -9, b'{"url": 5}': -8,
+                                b'{"url": "http://127.0.0.1:9/", "_class": "subprocess.Popen"}': -7})
+
+    worker = crawl(*args, env=redis_url.env, settings={**fast, "NEWSBOT_REDIS_ROLE": "worker"})
+    assert worker.returncode == 0, worker.log[-3000:]
+    assert not marker.exists()  # …but the worker never unpickled it
+    assert worker.stats.get("newsbot/redis/rejected_payload") == 4
+    assert worker.log.count("not a request as JSON") == 1  # logged once, then counted
+    assert "4 queue entries" in worker.log
+    assert "Traceback" not in worker.log
+    assert demo_site.hits.get("/rss.xml") == 1 and len(worker.items) == 3  # the real work still got done
+    assert redis_url.client.zcard(key) == 0
+
+
+def test_unauthenticated_redis_on_another_host_is_refused_unless_opted_in():
+    from scrapy.settings import Settings
+
+    from newsbot.distributed import RedisConfigError, check_redis_url
+
+    for ok in ("redis://127.0.0.1:6379/0", "redis://localhost/0", "redis://[::1]:6379", "unix:///run/redis.sock",
+               "rediss://:s3cret@redis.example.internal:6380/0", "redis://newsbot:s3cret@10.0.0.5/0"):
+        check_redis_url(ok, Settings())
+    check_redis_url("redis://10.0.0.5/0", Settings({"REDIS_PARAMS": {"password": "s3cret"}}))
+    for bad in ("redis://redis.example.internal:6379/0", "rediss://10.0.0.5/0", "redis://newsbot@10.0.0.5/0"):
+        with pytest.raises(RedisConfigError, match="without a password"):
+            check_redis_url(bad, Settings())
+        check_redis_url(bad, Settings({"NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED": True}))
+
+
+def test_unauthenticated_remote_redis_stops_the_crawl_with_one_line(demo_site, crawl):
+    # 0.0.0.0 is not a loopback address for the check; were the check missing, a connection to it would still
+    # stay on this machine (port 1: refused), so the test never sends anything off the machine.
+    result = crawl("news", "-a", f"url={demo_site.url('/rss.xml')}", env={"REDIS_URL": "redis://0.0.0.0:1/0"},
+                   timeout=60)
+    assert "REDIS_URL points at 0.0.0.0 without a password" in result.log
+    assert not demo_site.hits
 
 
 def test_harvest_feed_mode_queues_start_points_without_fetching(tmp_path, redis_url):

@@ -2,7 +2,8 @@
 
 The fake crawl (written to tmp) is a real process: it records its start and end, and can exit 0,
 crash, sleep, or hang (ignoring SIGTERM) with a child of its own that left its process group —
-as a browser might. NEWSBOT_CRAWL_CMD points the runner at it.
+as a browser might. In this process the runner's DEFAULT_CRAWL_CMD is monkeypatched to run it; scheduler
+processes are started through tests/fake_schedules.py, which does the same before running `schedules`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from schedules.config import ScheduleError, load_schedule
-from schedules.runner import CrawlRunner, session_members
+from schedules.runner import CrawlRunner, crawl_command, session_members
 from tests.plugin_sites import ROOT
 
 FAKE_CRAWL = r'''
@@ -42,6 +43,8 @@ if plan in ("sleep", "hang"):
 
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
+    from schedules import runner
+
     """Environment for running schedules with the fake crawl; `fake.env` for subprocesses."""
     script = tmp_path / "fake_crawl.py"
     script.write_text(FAKE_CRAWL)
@@ -50,7 +53,8 @@ def fake(tmp_path, monkeypatch):
 
     class Fake:
         dir = runs
-        env = {**os.environ, "NEWSBOT_CRAWL_CMD": f"{sys.executable} {script} {{source}}", "FAKE_DIR": str(runs)}
+        env = {**os.environ, "FAKE_DIR": str(runs)}
+        cmd = [sys.executable, "-m", "tests.fake_schedules", str(script)]  # then `schedules`' own arguments
 
         def plan(self, **plans: str) -> None:
             self.env["FAKE_PLAN"] = json.dumps(plans)
@@ -65,9 +69,16 @@ def fake(tmp_path, monkeypatch):
         def child_pids(self) -> list[int]:
             return [int(p.read_text()) for p in runs.glob("*.child")]
 
-    for key in ("NEWSBOT_CRAWL_CMD", "FAKE_DIR"):
-        monkeypatch.setenv(key, Fake.env[key])
+    monkeypatch.setenv("FAKE_DIR", Fake.env["FAKE_DIR"])
+    monkeypatch.setattr(runner, "DEFAULT_CRAWL_CMD", [sys.executable, str(script), "{source}"])
     return Fake()
+
+
+def test_the_crawl_command_is_not_taken_from_the_environment(monkeypatch):
+    # (it once was: NEWSBOT_CRAWL_CMD, a test hook, let the environment choose what the scheduler runs)
+    monkeypatch.setenv("NEWSBOT_CRAWL_CMD", "/bin/sh -c 'echo {source}'")
+    assert crawl_command("aa", ("-s", "X=1")) == [sys.executable, "-m", "scrapy", "crawl", "aa", "-s", "X=1"]
+    assert crawl_command("aa", template="fake {source}") == ["fake", "aa"]
 
 
 def alive(pid: int) -> bool:
@@ -93,8 +104,8 @@ def write_schedule(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def start_scheduler(path: Path, env: dict, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "schedules", "--file", str(path), *extra], cwd=ROOT, env=env,
+def start_scheduler(path: Path, fake, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([*fake.cmd, "--file", str(path), *extra], cwd=ROOT, env=fake.env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -201,7 +212,7 @@ cron = "*/1 * * * * *"
 source = "dha"
 cron = "*/1 * * * * *"
 """)
-    proc = start_scheduler(path, fake.env, "--stop-grace", "2")
+    proc = start_scheduler(path, fake, "--stop-grace", "2")
     try:
         # aa runs again and again; iha crashes again and again without stopping the scheduler;
         # dha is still running, so each of its later firings is refused.
@@ -226,7 +237,7 @@ cron = "*/1 * * * * *"
 def test_sigterm_kills_a_crawl_that_ignores_it_after_the_grace(tmp_path, fake):
     fake.plan(aa="hang")
     path = write_schedule(tmp_path, '[[job]]\nsource = "aa"\ncron = "*/1 * * * * *"\n')
-    proc = start_scheduler(path, fake.env, "--stop-grace", "1")
+    proc = start_scheduler(path, fake, "--stop-grace", "1")
     try:
         assert wait_for(lambda: bool(fake.child_pids()))
     finally:
@@ -240,7 +251,7 @@ def test_sigterm_kills_a_crawl_that_ignores_it_after_the_grace(tmp_path, fake):
 
 
 def run_harvest(fake, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "schedules", "harvest", *args], cwd=ROOT, env=fake.env,
+    return subprocess.run([*fake.cmd, "harvest", *args], cwd=ROOT, env=fake.env,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -20,7 +20,7 @@ JS_SITE = ROOT / "tests" / "fixtures" / "js"
 
 
 def clean_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("NEWSBOT_MONGO_URI", "MONGO_URI", "NEWSBOT_CRAWL_CMD")}
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSBOT_MONGO_URI", "MONGO_URI")}
     return {**env, **extra}
 
 

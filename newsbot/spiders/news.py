@@ -14,6 +14,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from newsbot.addresses import PolicySkip
 from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.items import Article
 from newsbot.jobstate import ResumableJob
@@ -286,7 +287,7 @@ class NewsSpider(scrapy.Spider):
         if self._stored_urls and (url in self._stored_urls or canonical_url(url) in self._stored_urls):
             self.crawler.stats.inc_value("newsbot/skipped/already_stored")
             return
-        meta = {"newsbot_lastmod": lastmod}
+        meta = {"newsbot_lastmod": lastmod, "newsbot_article": True}  # (AddressPolicy: no offsite redirects)
         if self.config.render == "js":
             meta["playwright"] = True  # the context is chosen in the downloader (RenderContextMiddleware)
         yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
@@ -344,6 +345,8 @@ class NewsSpider(scrapy.Spider):
         self.logger.warning("skipped %s: %s %s", response.url, reason, detail[:200])
 
     def on_error(self, failure) -> None:
+        if isinstance(failure.value, PolicySkip):  # counted and logged where it was refused
+            return
         request = failure.request
         reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"newsbot/fetch_failed/{reason}")
