@@ -45,6 +45,18 @@ def resolve(base: str, href: str) -> SplitResult | None:
         return None
 
 
+def same_site_path(base: str, href: str) -> str | None:
+    """The path `href` leads to when it stays on `base`'s host, else None. Site-relative links ("/x/y")
+    need no URL parsing: pages hold hundreds of links, and this is called for each."""
+    href = href.strip()
+    if href.startswith("/") and not href.startswith("//"):
+        return href.split("?", 1)[0].split("#", 1)[0]
+    target = resolve(base, href)
+    if target is None or target.hostname != urlsplit(base).hostname:
+        return None
+    return target.path
+
+
 def list_segments() -> frozenset[str]:
     """Folded path segments that lead to lists (tag, category, author, …)."""
     return _rules()["list"]

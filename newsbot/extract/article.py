@@ -44,7 +44,8 @@ def extract_article(
     body: bytes, url: str, config: SourceConfig | None = None, content_type: str | None = None
 ) -> dict:
     """Return article fields: title, lead, body (list of paragraphs), published_at, updated_at,
-    category, tags, authors, agency, language, canonical_url. Missing values are None / empty."""
+    category, tags, authors, editor, agency, language, canonical_url, and page_kind (None for an article;
+    "soft_404", "listing" or "gallery" otherwise). Missing values are None / empty."""
     if config is None or not config.selectors:
         # No config, or an ad-hoc one without selectors (`scrapy crawl news -a url=…`): a config whose
         # domains cover the URL's host supplies the site's selectors.

@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import lxml.etree
 import lxml.html
 
-from newsbot.article_urls import list_segments, resolve
+from newsbot.article_urls import list_segments, same_site_path
 from newsbot.extract.dom import text_of
 from newsbot.extract.field_rules import FieldRules, field_rules
 from newsbot.extract.page_area import PageArea, class_words
 from newsbot.extract.structured import ld_objects
-from newsbot.text import fold, same_text, words
+from newsbot.text import fold, normalize_space, same_text, words
 
 # How many elements before the headline may hold its section label.
 _LABEL_REACH = 3
@@ -25,12 +26,12 @@ _LABEL_REACH = 3
 def find_category(root: lxml.html.HtmlElement, area: PageArea, url: str, title: str,
                   rules: FieldRules | None = None) -> str | None:
     rules = rules or field_rules()
-    menu = _menu(root, url, rules)
     for crumbs in (_ld_breadcrumb(root), _microdata_breadcrumb(root), _element_breadcrumb(root, rules),
                    _text_breadcrumb(area, rules)):
         name = _section_of(crumbs, title, rules)
         if name:
-            return _display(name, menu)
+            return _display(name, _menu(root, url, rules) if name.isupper() else {})
+    menu = _menu(root, url, rules)  # only now: reading every link of the page costs more than the rest
     return _label(root, menu, rules) or _from_path(url, menu)
 
 
@@ -68,10 +69,13 @@ def _position(value: object) -> float:
         return 0.0
 
 
+_MICRODATA = lxml.etree.XPath("//*[contains(translate(@itemtype,'BREADCUMLIST','breadcumlist'),'breadcrumblist')]")
+_NAMED = lxml.etree.XPath("//*[@class or @id or @aria-label]")  # the only elements a breadcrumb test can match
+
+
 def _microdata_breadcrumb(root: lxml.html.HtmlElement) -> list[str]:
-    for el in root.iter():
-        if isinstance(el.tag, str) and "breadcrumblist" in (el.get("itemtype") or "").lower():
-            return [text_of(n) for n in el.iter() if isinstance(n.tag, str) and n.get("itemprop") == "name"]
+    for el in _MICRODATA(root):
+        return [text_of(n) for n in el.iter() if isinstance(n.tag, str) and n.get("itemprop") == "name"]
     return []
 
 
@@ -81,9 +85,7 @@ def _split(text: str, rules: FieldRules) -> list[str]:
 
 
 def _element_breadcrumb(root: lxml.html.HtmlElement, rules: FieldRules) -> list[str]:
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in _NAMED(root):
         label = fold(el.get("aria-label") or "")
         if class_words(el) & rules.breadcrumb_class_words or "breadcrumb" in label:
             links = [text_of(a) for a in el.iter("a")]
@@ -105,17 +107,16 @@ def _text_breadcrumb(area: PageArea, rules: FieldRules) -> list[str]:
 def _menu(root: lxml.html.HtmlElement, url: str, rules: FieldRules) -> dict[str, tuple[str, str]]:
     """The site's section links: folded name → (the name as shown, the link's path). A section link is a
     same-site link of one path segment, or two with a list word first ("/kategori/ekonomi/")."""
-    host = urlsplit(url).hostname
     menu: dict[str, tuple[str, str]] = {}
     for a in root.iter("a"):
         href = a.get("href")
-        name = text_of(a)
+        name = normalize_space(a.text_content())  # a link's text: no line structure needed
         if not href or not name or len(words(name)) > rules.category_max_words:
             continue
-        parts = resolve(url, href)
-        if parts is None or parts.hostname != host:
+        path = same_site_path(url, href)
+        if path is None:
             continue
-        segs = [s for s in parts.path.split("/") if s]
+        segs = [s for s in path.split("/") if s]
         if len(segs) == 2 and fold(segs[0]) in list_segments():
             segs = segs[1:]
         if len(segs) != 1 or fold(name) in rules.home_words:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import lxml.html
 
@@ -40,8 +41,14 @@ class PageArea:
 
 def class_words(el: lxml.html.HtmlElement) -> frozenset[str]:
     """The folded words of an element's class and id ("haber-kaynak" → {"haber", "kaynak"})."""
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return frozenset(fold(w) for w in _CLASS_SPLIT.split(raw) if w)
+    klass, ident = el.get("class"), el.get("id")
+    return _split_class(f"{klass} {ident}") if klass or ident else frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _split_class(raw: str) -> frozenset[str]:
+    # Memoised: a page repeats a few dozen class names over thousands of elements.
+    return frozenset(fold(w) for w in _CLASS_SPLIT.split(raw) if w and w != "None")
 
 
 def _skipped(el: lxml.html.HtmlElement, tag: str, in_article: bool, keep: set, rules: FieldRules) -> bool:
