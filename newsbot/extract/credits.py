@@ -47,9 +47,8 @@ def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
 
 
 def _picture_credit(folded_line: str, label_start: int, rules: FieldRules) -> bool:
-    before = folded_line[:label_start].rstrip(" :-(")
-    return before.endswith(rules.picture_words) or any(
-        before.endswith(w) for w in rules.picture_words)
+    """The label follows a picture word ("Fotoğraf kaynağı: AA", "Görsel kaynak: DHA")."""
+    return folded_line[:label_start].rstrip(" :-(").endswith(rules.picture_words)
 
 
 def _labelled(line: Line, labels: tuple[str, ...], rules: FieldRules) -> list[str]:
