@@ -26,7 +26,9 @@ def agency_code(name: str | None) -> str | None:
     """The agency code when the whole credited name is an agency name (not when it merely mentions one)."""
     if not name:
         return None
-    key = tuple(words(name))
+    # A page lower-cased with str.lower() writes "İHA" as "i̇ha" (i + U+0307 COMBINING DOT ABOVE), which
+    # would split the word: the dot carries no meaning here.
+    key = tuple(words(name.replace("\u0307", "")))
     for code, names in load_agencies():
         if key in names:
             return code

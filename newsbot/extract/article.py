@@ -15,9 +15,13 @@ import lxml.html
 
 from newsbot.extract.agencies import agency_code
 from newsbot.extract.body import selector_body, split_lead, text_paragraphs, trafilatura_body, word_count
+from newsbot.extract.category import find_category
 from newsbot.extract.charset import decode_html
+from newsbot.extract.credits import find_credits
 from newsbot.extract.dates import When, best_published, page_date, parse_date_line, parse_structured
 from newsbot.extract.dom import drop, parse_html, select_first, text_of
+from newsbot.extract.page_area import read_area
+from newsbot.extract.page_kind import page_kind
 from newsbot.extract.structured import Structured, keywords, names, read_structured
 from newsbot.sources import SourceConfig, source_for_url
 from newsbot.text import normalize_space, words
@@ -40,7 +44,8 @@ def extract_article(
     body: bytes, url: str, config: SourceConfig | None = None, content_type: str | None = None
 ) -> dict:
     """Return article fields: title, lead, body (list of paragraphs), published_at, updated_at,
-    category, tags, authors, agency, language, canonical_url. Missing values are None / empty."""
+    category, tags, authors, editor, agency, language, canonical_url, and page_kind (None for an article;
+    "soft_404", "listing" or "gallery" otherwise). Missing values are None / empty."""
     if config is None or not config.selectors:
         # No config, or an ad-hoc one without selectors (`scrapy crawl news -a url=…`): a config whose
         # domains cover the URL's host supplies the site's selectors.
@@ -52,6 +57,8 @@ def extract_article(
     root = parse_html(decode_html(body, content_type))
     drop(root, selectors.get("drop"))  # before anything else: dropped chrome must not feed any field
     st = read_structured(root)
+    area = read_area(root)  # the whole page's text, read before main-text extraction touches the tree
+    credits = find_credits(area)
 
     site_names = _site_names(st)
     title = _title(root, st, selectors, site_names)
@@ -68,13 +75,16 @@ def extract_article(
         "body": paragraphs,
         "published_at": published.iso() if published else None,
         "updated_at": updated.iso() if updated else None,
-        "category": _category(root, st, selectors),
+        "category": _category(root, st, selectors) or find_category(root, area, url, title),
         "tags": _tags(root, st, selectors),
         "authors": authors,
-        "agency": _agency(st, authors, paragraphs, config),
+        "agency": _agency(st, authors, [lead, *paragraphs[:1]], config, credits.agency),
+        "editor": credits.editor,
         "language": _language(st, config),
         "canonical_url": urljoin(url, st.canonical) if st.canonical else (st.first("og:url") or url),
     }
+    # Not an article (soft 404, listing, text-less gallery): the spider skips it, counted by this reason.
+    fields["page_kind"] = page_kind(root, st, url, title, paragraphs)
     if not fields["published_at"]:
         # Last: htmldate may clean the tree, and every other field has been read from it by now.
         fields["published_at"] = page_date(root, url)
@@ -209,17 +219,21 @@ def _authors(root: lxml.html.HtmlElement, st: Structured, selectors: dict) -> li
 _DATELINE_CREDIT = re.compile(r"\(([^()\d]{2,30})\)")
 
 
-def _agency(st: Structured, authors: list[str], paragraphs: list[str], config: SourceConfig | None) -> str | None:
-    """The agency a page credits (author / publisher / articleAuthor), else a "CITY, (DHA)-" dateline
-    at the start of the body, else the source's own agency (AA for aa.com.tr)."""
+def _agency(st: Structured, authors: list[str], paragraphs: list[str], config: SourceConfig | None,
+            page_credit: str | None = None) -> str | None:
+    """The agency a page credits (author / publisher / articleAuthor), else a credit anywhere in the
+    article area (trailer, label, byline, dateline: newsbot/extract/credits.py), else a "CITY, (DHA)-"
+    dateline at the start of the body, else the source's own agency (AA for aa.com.tr)."""
     credited = [st.first("articleauthor"), *names(st.ld("author")), *names(st.ld("publisher")),
                 st.first("author"), *authors]
     for name in credited:
         code = agency_code(name)
         if code:
             return code
-    if paragraphs:
-        for match in _DATELINE_CREDIT.finditer(paragraphs[0][:120]):
+    if page_credit:
+        return page_credit
+    for opening in paragraphs:  # the lead and the first body paragraph
+        for match in _DATELINE_CREDIT.finditer(opening[:120]):
             code = agency_code(match.group(1))
             if code:
                 return code

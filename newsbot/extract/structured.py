@@ -91,6 +91,12 @@ def unescape(value: object) -> object:
 _LD_JSON_SCRIPTS = lxml.etree.XPath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]")
 
 
+def ld_objects(root: lxml.html.HtmlElement, types: set[str]) -> list[dict]:
+    """Every JSON-LD object of one of `types` (lower-case schema.org names, e.g. {"breadcrumblist"})."""
+    return [unescape(obj) for script in _LD_JSON_SCRIPTS(root) for obj in _walk(_loads(script.text or ""))
+            if _types(obj) & types]
+
+
 def find_article(root: lxml.html.HtmlElement) -> dict:
     for script in _LD_JSON_SCRIPTS(root):
         for obj in _walk(_loads(script.text or "")):

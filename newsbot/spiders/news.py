@@ -15,15 +15,16 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from newsbot.addresses import PolicySkip
+from newsbot.article_urls import LearnedShapes, looks_like_article, resolve
 from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.items import Article
 from newsbot.jobstate import ResumableJob
 from newsbot.sources import SourceConfig, StartPoint, load_sources, parse_source
 from newsbot.urls import canonical_url
 
-# Without an article_pattern, a listing link is taken as an article when its path ends in a numeric
-# id or a long slug (news CMSs name articles like that; menu links rarely are).
-DEFAULT_ARTICLE_PATH = re.compile(r"(\d{4,}(\.html?)?/?$)|([\w-]*-[\w-]*-[\w-]*-[\w-]+/?$)")
+# Without an article_pattern, a listing link is an article when its URL has one of the shapes of the
+# site's own feed (learned: newsbot/article_urls.py), else when URL-shape features say so.
+_FEED_LINKS = "//link[contains(@rel,'alternate')][contains(@type,'rss') or contains(@type,'atom')]/@href"
 _XML_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|urlset|sitemapindex)[\s>]", re.I)
 # Bodies that are not a page whatever their Content-Type says: PDF, images, archives, audio/video.
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"PK\x03\x04", b"\x1f\x8b", b"ID3",
@@ -61,6 +62,8 @@ class NewsSpider(scrapy.Spider):
         self.job: ResumableJob | None = None
         self._stored_urls: set[str] = set()
         self.extraction: ExtractionPool | None = None
+        self.shapes = LearnedShapes()
+        self._feeds_asked: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -256,27 +259,70 @@ class NewsSpider(scrapy.Spider):
         if not hasattr(response, "css"):
             self._skip(response, "not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
             return
-        found = 0
         limit = self.settings.getint("NEWSBOT_MAX_LINKS_PER_PAGE", 2000)
         hrefs = response.xpath("//a/@href").getall()
         if limit and len(hrefs) > 10 * limit:  # a page with 100,000 links: look at the first ones only
             hrefs = hrefs[: 10 * limit]
-        for href in hrefs:
+        resolved = (resolve(response.url, h) for h in hrefs)
+        links = [u for u in dict.fromkeys(r.geturl() for r in resolved if r is not None) if self.config.matches_host(u)]
+        feed = self._own_feed(response)
+        if feed:
+            # Learn the site's article URL shapes from its own feed first, then judge these links.
+            yield scrapy.Request(feed, callback=self.learn_from_feed, errback=self._feed_failed,
+                                 cb_kwargs={"listing": response.url, "links": links}, dont_filter=True)
+            return
+        yield from self._listing_articles(response.url, links)
+
+    def _own_feed(self, response: Response) -> str | None:
+        """The RSS/Atom feed a listing page declares, once per crawl, when no article_pattern is configured."""
+        if self.config.article_pattern:
+            return None
+        for href in response.xpath(_FEED_LINKS).getall():
             url = response.urljoin(href.strip())
-            if not self.config.matches_host(url) or not self._looks_like_article(url):
+            if self.config.matches_host(url) and url not in self._feeds_asked:
+                self._feeds_asked.add(url)
+                return url
+        return None
+
+    def learn_from_feed(self, response: Response, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+        body = self._maybe_gunzip(response)
+        entries = feedparser.parse(body).entries if body.strip() else []
+        urls = [response.urljoin(e["link"]) for e in entries if e.get("link")]
+        known = self.shapes.learn(urls)
+        self.crawler.stats.set_value("newsbot/discovery/learned_shapes", known)
+        self.logger.info("learned %d article URL shapes from %s", known, response.url)
+        if entries:
+            self.crawler.stats.inc_value("newsbot/start/feed")
+            yield from self.parse_feed(response, body)
+        yield from self._listing_articles(listing, links)
+
+    def _feed_failed(self, failure) -> Iterator[scrapy.Request]:
+        self.on_error(failure)  # no feed to learn from: URL-shape features judge the links
+        kwargs = failure.request.cb_kwargs
+        yield from self._listing_articles(kwargs["listing"], kwargs["links"])
+
+    def _listing_articles(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+        found = 0
+        limit = self.settings.getint("NEWSBOT_MAX_LINKS_PER_PAGE", 2000)
+        for url in links:
+            if not self._looks_like_article(url):
                 continue
             found += 1
             if limit and found > limit:
-                self._skip(response, "links_over_limit", f"followed the first {limit} article links")
+                self.crawler.stats.inc_value("newsbot/skipped/links_over_limit")
+                self.logger.warning("skipped %s: links_over_limit followed the first %d article links", listing, limit)
                 break
             yield from self._article_request(url)
         if not found:
-            self._skip(response, "listing_without_articles", response.url)
+            self.crawler.stats.inc_value("newsbot/skipped/listing_without_articles")
+            self.logger.warning("skipped %s: listing_without_articles", listing)
 
     def _looks_like_article(self, url: str) -> bool:
         if self.config.article_pattern:
             return self.config.is_article_url(url)
-        return DEFAULT_ARTICLE_PATH.search(urlsplit(url).path) is not None
+        if self.shapes.shapes:
+            return self.shapes.matches(url)
+        return looks_like_article(url)
 
     def _article_request(self, url: str, lastmod: str | None = None, check_pattern: bool = True):
         if not url.startswith(("http://", "https://")):
@@ -318,6 +364,9 @@ class NewsSpider(scrapy.Spider):
         except Exception as exc:  # one broken page must never end the crawl
             self._skip(response, "extract_error", f"{type(exc).__name__}: {exc}")
             return
+        if fields.get("page_kind"):  # a soft 404, a listing or a text-less gallery: never stored
+            self._skip(response, f"not_article/{fields['page_kind']}")
+            return
         body = fields.get("body") or []
         yield Article(
             url=response.url,
@@ -333,6 +382,7 @@ class NewsSpider(scrapy.Spider):
             category=fields.get("category"),
             tags=list(fields.get("tags") or []),
             authors=list(fields.get("authors") or []),
+            editor=fields.get("editor") or None,
             agency=fields.get("agency") or None,
             language=fields.get("language") or self.config.language,
             fetched_at=_now_iso(),

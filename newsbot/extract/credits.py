@@ -1,0 +1,130 @@
+"""Agency and editor credits read from the whole article area (newsbot/data/fields.toml, [credit]), not
+only from what main-text extraction kept: "HABER KAYNAĞI : AA" trailers, `Kaynak: İHA` in the byline line
+above the body, `<b>Kaynak:</b> DHA` inside it, a byline box "AA | Ankara", and the dateline that opens
+the article ("KAYSERİ (DHA) –").
+
+Precision: only a value that is a whole agency name (newsbot/data/agencies.toml) is an agency, so
+"Kaynak: TÜİK" or "Kaynak: Hürriyet" (another outlet) credit nothing; a label after a picture word
+("Fotoğraf kaynağı: AA", "Görsel: DHA") credits a picture and is not read; captions, figures and boxes of
+other stories give no lines at all (see page_area)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newsbot.extract.agencies import agency_code
+from newsbot.extract.field_rules import FieldRules, field_rules
+from newsbot.extract.page_area import Line, PageArea
+from newsbot.text import fold_chars, normalize_space, words
+
+# Where a credit's value ends: a list separator, a bracket, a spaced dash, or a date.
+_VALUE_END = re.compile(r"\s*(?:[|•·,;()\[\]]|\s[-–—]\s|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2})")
+# "KAYSERİ (DHA) –", "ANKARA (AA) -", "İstanbul, (İHA) —": a place, an agency in brackets, a dash.
+_DATELINE = re.compile(r"^\s*[^\W\d_][^()\d]{0,40}?\s*,?\s*\(([^()]{2,40})\)\s*[-–—:]")
+# The dateline is looked for in the first line of prose after the headline (at least this many words):
+# only there, since the next prose line may already be a side column's teaser of another agency's story
+# (a spot before the body is covered by the extracted body's first paragraph, see article._agency).
+_PROSE_WORDS = 8
+_DATELINE_LINES = 1
+_BYLINE_SPLIT = re.compile(r"\s*(?:[|/,•·]|\s[-–—]\s)\s*")
+
+
+@dataclass
+class Credits:
+    agency: str | None = None
+    agency_rule: str | None = None  # label, byline or dateline: which rule found it
+    editor: str | None = None
+
+
+@lru_cache(maxsize=4)
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
+    """A label (folded, longest first) as a whole word, then a colon; or at the start of a line, any
+    separator or none ("HABER KAYNAĞI AA")."""
+    alt = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in labels)
+    return re.compile(rf"(?:(?<![\w])(?P<mid>{alt})\s*[:：]\s*|^\s*(?P<start>{alt})\s*[:：\-–—|]?\s*)")
+
+
+def _picture_credit(folded_line: str, label_start: int, rules: FieldRules) -> bool:
+    """The label follows a picture word ("Fotoğraf kaynağı: AA", "Görsel kaynak: DHA")."""
+    return folded_line[:label_start].rstrip(" :-(").endswith(rules.picture_words)
+
+
+def _labelled(line: Line, labels: tuple[str, ...], rules: FieldRules) -> list[str]:
+    """Values after a label in a line, in order; a line may hold several ("Kaynak: İHA Editör: X")."""
+    folded = fold_chars(line.text)
+    pattern = _label_pattern(labels)
+    every = _label_pattern(rules.agency_labels + rules.editor_labels + rules.picture_words)
+    values = []
+    for match in pattern.finditer(folded):
+        if match.group("start") is not None and len(words(line.text)) > 6:
+            continue  # "Haber ajansı muhabirleri …": a sentence, not a credit without a colon
+        if _picture_credit(folded, match.start(), rules):
+            continue
+        rest = line.text[match.end():]
+        nxt = every.search(fold_chars(rest), 1)
+        if nxt:
+            rest = rest[: nxt.start()]
+        end = _VALUE_END.search(rest)
+        value = normalize_space(rest[: end.start()] if end else rest).strip(" .:-–—")
+        if value:
+            values.append(value)
+    return values
+
+
+def _agency_of(value: str) -> str | None:
+    """An agency code when the value is an agency name, or starts with one ("DHA Kayseri", "AA Ankara")."""
+    code = agency_code(value)
+    if code:
+        return code
+    first = value.split()[0] if value.split() else ""
+    return agency_code(first) if first and first != value else None
+
+
+def _editor_of(value: str, rules: FieldRules) -> str | None:
+    count = len(words(value))
+    return value if 0 < count <= rules.max_editor_words and re.search(r"[^\W\d_]", value) else None
+
+
+def find_credits(area: PageArea, rules: FieldRules | None = None) -> Credits:
+    """The first agency credit by label, else by byline box, else by dateline; the first editor credit."""
+    rules = rules or field_rules()
+    found = Credits()
+    byline: str | None = None
+    for line in area.lines:
+        if line.linked:
+            continue
+        if found.agency is None:
+            for value in _labelled(line, rules.agency_labels, rules):
+                code = _agency_of(value)
+                if code:
+                    found.agency, found.agency_rule = code, "label"
+                    break
+        if found.editor is None:
+            for value in _labelled(line, rules.editor_labels, rules):
+                found.editor = _editor_of(value, rules)
+                if found.editor:
+                    break
+        if byline is None and line.classes & rules.byline_class_words and len(line.text) <= 80:
+            byline = _agency_of(_BYLINE_SPLIT.split(line.text)[0])
+    if found.agency is None and byline:
+        found.agency, found.agency_rule = byline, "byline"
+    if found.agency is None:
+        code = dateline_agency(area)
+        if code:
+            found.agency, found.agency_rule = code, "dateline"
+    return found
+
+
+def dateline_agency(area: PageArea) -> str | None:
+    """The agency of a dateline opening the first prose line after the headline."""
+    prose = [ln for ln in area.lines if (ln.after_title or not area.title_found) and not ln.linked
+             and len(words(ln.text)) >= _PROSE_WORDS]
+    for line in prose[:_DATELINE_LINES]:
+        match = _DATELINE.match(line.text)
+        if match:
+            code = agency_code(match.group(1))
+            if code:
+                return code
+    return None

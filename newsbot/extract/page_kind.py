@@ -1,0 +1,121 @@
+"""Article or not (newsbot/data/fields.toml, [page_kind]): a page that answers 200 but is a soft 404, a
+listing (category, tag, home page: its "body" is teasers of other pages) or a picture gallery with no
+prose is not an article. `page_kind` names the reason, or None for an article."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from newsbot.article_urls import same_site_path
+from newsbot.extract.dom import text_of
+from newsbot.extract.field_rules import FieldRules, field_rules
+from newsbot.extract.structured import Structured, ld_objects
+from newsbot.text import fold, words
+
+SOFT_404, LISTING, GALLERY = "soft_404", "listing", "gallery"
+# A headline that says "not found" is short; a longer one is a story about something not found.
+_NOT_FOUND_TITLE_WORDS = 8
+_PROSE_WORDS = 8
+# "1 / 12", "3/24": a picture counter.
+_COUNTER = re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
+_COUNTER_ONLY_SHARE = 0.4
+# A teaser: a link's block of at most this many words (headline + spot), starting with the link's text.
+_TEASER_WORDS = 80
+_TEASER_ELEMENTS = 12
+
+
+def page_kind(root: lxml.html.HtmlElement, st: Structured, url: str, title: str,
+              body: list[str], rules: FieldRules | None = None) -> str | None:
+    rules = rules or field_rules()
+    body_words = sum(len(words(p)) for p in body)
+    if _not_found(root, title, body, body_words, rules):
+        return SOFT_404
+    if _gallery(root, st, body, rules):
+        return GALLERY
+    if _listing(root, url, body, body_words, rules):
+        return LISTING
+    return None
+
+
+def _says(text: str, rules: FieldRules) -> bool:
+    folded = fold(text)
+    return any(phrase in folded for phrase in rules.not_found_phrases)
+
+
+def _not_found(root, title: str, body: list[str], body_words: int, rules: FieldRules) -> bool:
+    heads = [title, *(text_of(h) for h in root.iter("h1"))]
+    doc_title = root.find(".//title")
+    if doc_title is not None:
+        heads.append(text_of(doc_title))
+    if any(h and len(words(h)) <= _NOT_FOUND_TITLE_WORDS and _says(h, rules) for h in heads):
+        return True
+    return body_words < rules.not_found_max_words and any(_says(p, rules) for p in body)
+
+
+def _gallery(root, st: Structured, body: list[str], rules: FieldRules) -> bool:
+    """Few words of prose, and a gallery type (JSON-LD ImageGallery, og:type); or a picture counter ("1 / 12")
+    and almost no prose: a counter alone is a weaker sign (articles carry slideshows too), so it needs less."""
+    prose = sum(len(words(p)) for p in body if len(words(p)) >= _PROSE_WORDS)
+    if prose >= rules.gallery_max_prose_words:
+        return False
+    if fold(st.first("og:type") or "") in rules.gallery_types or ld_objects(root, set(rules.gallery_types)):
+        return True
+    # The counter is looked for in the whole page: gallery boxes are among the areas page_area skips.
+    # An element's own text only (a counter is a leaf): whole-subtree text per element would be quadratic.
+    return prose < rules.gallery_max_prose_words * _COUNTER_ONLY_SHARE and any(
+        _COUNTER.match(el.text or "") for el in root.iter("span", "div", "p", "li", "strong", "em", "b"))
+
+
+def _listing(root, url: str, body: list[str], body_words: int, rules: FieldRules) -> bool:
+    """Most of the extracted body is teaser blocks (a link to another page of the site, then its spot)."""
+    if not body_words:
+        return False
+    teasers = _teasers(root, url)
+    if len(teasers) < rules.listing_min_teaser_links:
+        return False
+    teaser_words, prose_first = 0, None
+    for para in body:
+        key = " ".join(words(para))
+        teaser = bool(key) and any(key in block or block.startswith(key) for block in teasers.values())
+        teaser_words += len(words(para)) if teaser else 0
+        if prose_first is None and (teaser or len(words(para)) >= _PROSE_WORDS):
+            prose_first = not teaser
+    # A listing's first prose is a teaser; an article whose extraction took in a list of other posts after
+    # its own text opens with that text.
+    return prose_first is False and teaser_words >= rules.listing_teaser_share * body_words
+
+
+def _small(block) -> bool:
+    """At most a teaser's worth of elements: a wrapper of the whole page is not a link's teaser block (and
+    reading its text once per link would be quadratic)."""
+    for count, _ in enumerate(block.iter()):
+        if count > _TEASER_ELEMENTS:
+            return False
+    return True
+
+
+def _teasers(root, url: str) -> dict[str, str]:
+    """Other same-site pages linked with a headline: target path → folded words of the link's block."""
+    here = urlsplit(url).path.rstrip("/")
+    found: dict[str, str] = {}
+    for a in root.iter("a"):
+        href = a.get("href")
+        if not href or len(a.text_content().split()) < 3:  # cheap test first: most links are one or two words
+            continue
+        link_words = words(a.text_content())
+        path = same_site_path(url, href)
+        if path is None or path.rstrip("/") in ("", here):
+            continue
+        block = a
+        while block.getparent() is not None and block.tag not in ("li", "article", "div", "section", "td"):
+            block = block.getparent()
+        block_words = words(text_of(block)) if _small(block) else []  # text_of: <h2><p> must not glue
+        if len(block_words) > _TEASER_WORDS or block_words[: len(link_words)] != link_words:
+            block_words = link_words
+        key = " ".join(block_words)
+        if len(key) > len(found.get(path, "")):  # a ticker links the headline alone, a list with its spot
+            found[path] = key
+    return found
