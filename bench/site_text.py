@@ -4,7 +4,9 @@ generators of sentences, paragraphs and URL slugs. Deterministic given the calle
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta, timezone
+from functools import lru_cache
 
 TZ = timezone(timedelta(hours=3))
 SITE_NAME = "Kent Haber"
@@ -109,7 +111,11 @@ def paragraphs(rng: random.Random, count: int) -> list[str]:
     return [" ".join(sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(count)]
 
 
+_ASCII = str.maketrans("çğıöşüÇĞİÖŞÜ", "cgiosuCGIOSU")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=4096)  # menus and footers slug the same few hundred names on every page
 def slug(text: str) -> str:
-    table = str.maketrans("çğıöşüÇĞİÖŞÜ", "cgiosuCGIOSU")
-    words = "".join(c if c.isalnum() else " " for c in text.translate(table).lower()).split()
+    words = _NOT_ALNUM.sub(" ", text.translate(_ASCII).lower()).split()
     return "-".join(words[:8])
