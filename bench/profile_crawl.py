@@ -17,6 +17,7 @@ bench/throughput.py's CPU ms/page (plus py-spy's own overhead on the sampled pro
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -89,7 +90,9 @@ def main() -> int:
         args.cpu = args.subprocesses = True
     if args.report_only:
         if args.stages:
-            stage_report(args.raw, args.rate, args.pages)
+            cpu_file = args.raw.with_suffix(".cpu.json")  # measured CPU per pid, written by the profiled run
+            cpu = {int(k): v for k, v in json.loads(cpu_file.read_text()).items()} if cpu_file.exists() else None
+            stage_report(args.raw, args.rate, args.pages, cpu)
         else:
             report(args.raw, args.top, args.cpu)
         return 0
@@ -115,7 +118,9 @@ def main() -> int:
     finally:
         stop_services(server, fdb_dir, tmp)
     if args.stages:
-        stage_report(args.raw, args.rate, res["pages"] or args.pages)
+        cpu = {row["pid"]: row["cpu_s"] for row in res["cpu_by_process"]}
+        args.raw.with_suffix(".cpu.json").write_text(json.dumps(cpu))
+        stage_report(args.raw, args.rate, res["pages"] or args.pages, cpu)
     else:
         report(args.raw, args.top, args.cpu or args.gil)
     return 0
