@@ -6,13 +6,13 @@
 
 Two kinds of article pages, the same stories:
 - realistic (default): three templates of real weight and shape (bench/site_pages.py: a national portal, a
-  local WordPress-style CMS, an agency-style page), 40–250 KB a page (median ~70 KB), 700–2,000 elements
-  nested ~20 deep, with the chrome of real Turkish sites: mega-menus, tickers, "SON DAKİKA" bar, share
-  bars, "BUNLAR DA İLGİNİZİ ÇEKEBİLİR" and "ÇOK OKUNAN HABERLER" widgets, comment threads, polls, sidebar
-  widgets, galleries, cookie banners, long footers, inline scripts and JSON-LD. Shapes measured against
-  the real pages of ../shared/corpus/turkish (see BENCHMARKS.md, "The bench site").
-- light: the earlier single template (~58 KB, but only ~550 shallow elements: ~3 ms of extraction where
-  real pages cost ~20–40 ms), kept for comparison with earlier measurements.
+  local WordPress-style CMS, an agency-style page), 40–250 KB a page (median ~70 KB), ~800–1,200 elements
+  (median per template) nested 17–19 deep, with the chrome of real Turkish sites: mega-menus, tickers,
+  "SON DAKİKA" bar, share bars, "BUNLAR DA İLGİNİZİ ÇEKEBİLİR" and "ÇOK OKUNAN HABERLER" widgets, comment
+  threads, polls, sidebar widgets, galleries, cookie banners, long footers, inline scripts and JSON-LD.
+  Shapes measured against the real pages of ../shared/corpus/turkish (see BENCHMARKS.md, "The bench site").
+- light: the earlier single template (~56 KB, but only ~550 shallow elements: ~3–5 ms of extraction where
+  real pages cost ~15–40 ms), kept for comparison with earlier measurements.
 
 About one page in ten republishes an earlier page's agency story under another headline — on the realistic
 site in another template than the original, as on republishing sites. Discovery: /rss.xml (latest 100), a

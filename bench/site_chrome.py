@@ -2,8 +2,8 @@
 polls, footers, head scripts. Each function returns an HTML fragment; everything is drawn from the caller's
 seeded random.Random, so a page is the same on every run.
 
-The shape follows the real pages in ../shared/corpus/turkish (AA, Habertürk, NTV, Hürriyet, DHA): 400–1,250
-elements nested 13–23 deep, 70–400 links, 20–370 KB of inline scripts and styles. What makes a real page cost
+The shape follows the real pages in ../shared/corpus/turkish (AA, Habertürk, NTV, Hürriyet, DHA): 380–1,250
+elements nested 12–23 deep, 40–400 links, 4–370 KB of inline scripts and styles. What makes a real page cost
 ~20–40 ms of extraction is its many nested wrappers and widget texts, not its bytes, so the widgets here are
 nested as a CMS nests them.
 """
