@@ -2,13 +2,18 @@
 own virtual environment) vs trafilatura alone, over the same files, in alternating rounds.
 
     python bench/extract_speed.py --newsplease VENV/bin/python [--pages 300] [--rounds 2] [--baseline DIR]
+                                  [--kind realistic|light | --real-pages DIR]
+
+--real-pages DIR times every *.html / *.html.gz file under DIR instead (e.g. ../shared/corpus/turkish: the
+real Turkish pages the bench site's shape was measured against; news-please is skipped for them).
 
 --baseline DIR also times extract_article from another checkout of newsbot (e.g. `git worktree add
 /tmp/before HEAD~3`), side by side in the same rounds, reported as "baseline".
 
 Each round runs every extractor over all pages, in a fresh process each (start-up and imports are not
 timed: the time is the sum of the per-page calls). Reported: pages/s per extractor (median of rounds)
-and newsbot's rate as a multiple of the others'.
+and newsbot's rate as a multiple of the others'; for newsbot and trafilatura also CPU ms/page (process
+time, which other processes on a shared machine disturb much less than the wall clock).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 
 OURS = """
-import json, sys, time
+import gzip, json, sys, time
 sys.path.insert(0, sys.argv[3])
 jobs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 mode = sys.argv[2]
@@ -35,15 +40,20 @@ if mode in ("newsbot", "baseline"):
 else:
     import trafilatura
     fn = lambda data, url: trafilatura.extract(data, url=url, include_comments=False, include_tables=True)
-total = 0.0
+total = cpu = 0.0
 for job in jobs:
     data = open(job["path"], "rb").read()
-    t = time.perf_counter(); fn(data, job["url"]); total += time.perf_counter() - t
-print(json.dumps({"seconds": total, "pages": len(jobs)}))
+    data = gzip.decompress(data) if job["path"].endswith(".gz") else data
+    t, c = time.perf_counter(), time.process_time()
+    fn(data, job["url"])
+    total += time.perf_counter() - t
+    cpu += time.process_time() - c
+print(json.dumps({"seconds": total, "cpu_seconds": cpu, "pages": len(jobs)}))
 """
 
 
-def run(mode: str, jobs: Path, tmp: Path, newsplease: str | None, baseline: Path | None = None) -> float:
+def run(mode: str, jobs: Path, tmp: Path, newsplease: str | None, baseline: Path | None = None,
+        cpu_ms: dict[str, list[float]] | None = None) -> float:
     if mode == "news-please":
         out = tmp / "np-out.jsonl"
         subprocess.run([newsplease, str(BENCH / "newsplease_extract.py"), str(jobs), str(out)], check=True,
@@ -58,6 +68,8 @@ def run(mode: str, jobs: Path, tmp: Path, newsplease: str | None, baseline: Path
     root = baseline if mode == "baseline" else ROOT
     res = json.loads(subprocess.run([sys.executable, str(script), str(jobs), mode, str(root)], check=True,
                                     capture_output=True, text=True).stdout)
+    if cpu_ms is not None:
+        cpu_ms.setdefault(mode, []).append(1000 * res["cpu_seconds"] / res["pages"])
     return res["pages"] / res["seconds"]
 
 
@@ -68,28 +80,42 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--baseline", type=Path, help="another newsbot checkout whose extract_article is timed too")
+    ap.add_argument("--kind", choices=["realistic", "light"], default="realistic", help="the bench site's pages")
+    ap.add_argument("--real-pages", type=Path, help="time the HTML files under this directory instead")
     args = ap.parse_args()
     modes = (["newsbot", "trafilatura"] + (["news-please"] if args.newsplease else [])
              + (["baseline"] if args.baseline else []))
     rates: dict[str, list[float]] = {m: [] for m in modes}
+    cpu_ms: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        subprocess.run([sys.executable, str(BENCH / "site.py"), "write", "--pages", str(args.pages), "--out",
-                        str(tmp / "pages")], check=True)
-        manifest = json.loads((tmp / "pages" / "manifest.json").read_text(encoding="utf-8"))
+        if args.real_pages:
+            files = sorted(p for p in args.real_pages.rglob("*") if p.name.endswith((".html", ".html.gz")))
+            listed = {p.name: (str(p), f"https://example.com/haber/{k}") for k, p in enumerate(files)}
+            modes = [m for m in modes if m != "news-please"]
+            args.pages, args.kind = len(files), f"real ({args.real_pages})"
+        else:
+            subprocess.run([sys.executable, str(BENCH / "site.py"), "write", "--pages", str(args.pages), "--out",
+                            str(tmp / "pages"), "--kind", args.kind], check=True)
+            manifest = json.loads((tmp / "pages" / "manifest.json").read_text(encoding="utf-8"))
+            listed = {name: (str(tmp / "pages" / name), url) for name, url in manifest.items()}
         jobs = tmp / "jobs.jsonl"
-        jobs.write_text("".join(json.dumps({"id": name, "path": str(tmp / "pages" / name), "url": url}) + "\n"
-                                for name, url in manifest.items()), encoding="utf-8")
+        jobs.write_text("".join(json.dumps({"id": name, "path": path, "url": url}) + "\n"
+                                for name, (path, url) in listed.items()), encoding="utf-8")
         for r in range(args.rounds):
             for mode in modes[r % len(modes):] + modes[: r % len(modes)]:
-                rates[mode].append(run(mode, jobs, tmp, args.newsplease, args.baseline))
+                rates[mode].append(run(mode, jobs, tmp, args.newsplease, args.baseline, cpu_ms))
                 print(f"round {r} {mode:12} {rates[mode][-1]:8.1f} pages/s", flush=True)
-    summary = {m: round(statistics.median(v), 1) for m, v in rates.items()}
-    print(f"\n{args.pages} bench-site pages, median of {args.rounds} rounds (pages/s, one core):")
+    summary = {m: round(statistics.median(v), 1) for m, v in rates.items() if v}
+    cpu = {m: round(statistics.median(v), 2) for m, v in cpu_ms.items()}
+    print(f"\n{args.pages} {args.kind} pages, median of {args.rounds} rounds (pages/s, one core):")
     for mode, rate in summary.items():
-        print(f"  {mode:12} {rate:8.1f} pages/s {1000 / rate:6.2f} ms/page   newsbot ×{summary['newsbot'] / rate:.2f}")
+        cpu_note = f"  CPU {cpu[mode]:6.2f} ms/page" if mode in cpu else ""
+        print(f"  {mode:12} {rate:8.1f} pages/s {1000 / rate:6.2f} ms/page{cpu_note}   "
+              f"newsbot ×{summary['newsbot'] / rate:.2f}")
     if args.json:
-        args.json.write_text(json.dumps({"pages": args.pages, "rates": rates, "median": summary}, indent=1))
+        args.json.write_text(json.dumps({"pages": args.pages, "kind": args.kind, "rates": rates, "median": summary,
+                                         "cpu_ms_per_page": cpu}, indent=1))
     return 0
 
 

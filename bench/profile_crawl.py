@@ -1,16 +1,23 @@
 """Profile one newsbot crawl of the generated bench site with py-spy (sampling; waiting time included).
 
     python bench/profile_crawl.py --pages 1000 [--mode ferretdb|embedded] [--raw OUT.txt] [--top 25]
+    python bench/profile_crawl.py --pages 2000 --mode embedded --stages     # the whole crawl, every process
 
 Runs the crawl exactly as bench/throughput.py does, under `py-spy record --idle --format raw`, and prints
 the functions with the most samples: inclusive (the function or anything it calls was on the stack)
 and self (the function itself was running or waiting). The raw file is collapsed stacks, one line per
 distinct stack (feed it to flamegraph.pl or speedscope for a picture).
+
+--stages samples the CPU of every process of the crawl (`py-spy record --subprocesses`, on-CPU samples
+only) and reports CPU ms per article page by process and by stage (stages.py: the innermost frame that
+belongs to a known stage names the sample's stage). Samples / rate ≈ CPU seconds, so the sum is close to
+bench/throughput.py's CPU ms/page (plus py-spy's own overhead on the sampled processes).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -19,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from stages import stage_report  # noqa: E402
 from throughput import ROOT, SOURCE_TOML, run_crawl, start_ferretdb, start_server, stop_services  # noqa: E402
 
 
@@ -73,10 +81,20 @@ def main() -> int:
                     help="only samples of the thread holding the GIL: what serialises the crawl process")
     ap.add_argument("--subprocesses", action="store_true",
                     help="also sample the crawl's child processes (extraction workers, dedupe and store children)")
+    ap.add_argument("--stages", action="store_true",
+                    help="on-CPU samples of every process; report CPU ms/page by process and by stage")
+    ap.add_argument("--kind", choices=["realistic", "light"], default="realistic", help="the bench site's pages")
     ap.add_argument("extra", nargs="*", help="extra arguments for the crawl (e.g. -s NAME=VALUE)")
     args = ap.parse_args()
+    if args.stages:
+        args.cpu = args.subprocesses = True
     if args.report_only:
-        report(args.raw, args.top, args.cpu)
+        if args.stages:
+            cpu_file = args.raw.with_suffix(".cpu.json")  # measured CPU per pid, written by the profiled run
+            cpu = {int(k): v for k, v in json.loads(cpu_file.read_text()).items()} if cpu_file.exists() else None
+            stage_report(args.raw, args.rate, args.pages, cpu)
+        else:
+            report(args.raw, args.top, args.cpu)
         return 0
     if not shutil.which("py-spy"):
         print("py-spy is not installed: pip install -r bench/requirements.txt", file=sys.stderr)
@@ -84,7 +102,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-profile-"))
     server = fdb_dir = None
     try:
-        server, base = start_server(args.pages, tmp)
+        server, base = start_server(args.pages, tmp, args.kind)
         (tmp / "sources").mkdir()
         (tmp / "sources" / "benchsite.toml").write_text(SOURCE_TOML.format(base=base), encoding="utf-8")
         uri = None
@@ -99,7 +117,12 @@ def main() -> int:
               f"(profiler overhead included), stored {res['stored']}")
     finally:
         stop_services(server, fdb_dir, tmp)
-    report(args.raw, args.top, args.cpu or args.gil)
+    if args.stages:
+        cpu = {row["pid"]: row["cpu_s"] for row in res["cpu_by_process"]}
+        args.raw.with_suffix(".cpu.json").write_text(json.dumps(cpu))
+        stage_report(args.raw, args.rate, res["pages"] or args.pages, cpu)
+    else:
+        report(args.raw, args.top, args.cpu or args.gil)
     return 0
 
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The quick benchmarks in one command (about 5 minutes on a 2-core machine):
+# The quick benchmarks in one command (about 10 minutes on an idle 2-core machine):
 #
 #   bash bench/run.sh            (or: make bench)
 #
 # 1. extraction quality: newsbot vs trafilatura (vs news-please when NEWSPLEASE_PYTHON or .venv-newsplease exists)
-# 2. extraction speed on the bench site's pages (same extractors)
-# 3. crawl throughput and peak RSS, 2,000 pages: bare Scrapy vs newsbot → embedded store (one round;
-#    BENCH_ROUNDS=2 for more); then bare Scrapy vs newsbot → FerretDB on 300 pages (FerretDB's SQLite
+# 2. extraction speed on the bench site's realistic pages (same extractors)
+# 3. crawl throughput and peak RSS, 2,000 realistic pages: bare Scrapy vs newsbot → embedded store (one round;
+#    BENCH_ROUNDS=2 for more), the same on the light site (the earlier one-template pages, for comparison
+#    with older numbers); then bare Scrapy vs newsbot → FerretDB on 300 pages (FerretDB's SQLite
 #    backend scans whole collections: at ~700 stored articles its writes time out, see BENCHMARKS.md)
 # Results go to bench/results/*.json (and the terminal).
 set -euo pipefail
@@ -31,5 +32,7 @@ echo "== extraction speed (bench-site pages) =="
 echo "== crawl throughput and memory =="
 "$PY" bench/throughput.py --pages "${BENCH_PAGES:-2000}" --rounds "${BENCH_ROUNDS:-1}" \
   --modes bare,embedded --json "$OUT/throughput-${BENCH_PAGES:-2000}.json"
+"$PY" bench/throughput.py --pages "${BENCH_PAGES:-2000}" --rounds 1 --kind light \
+  --modes bare,embedded --json "$OUT/throughput-light-${BENCH_PAGES:-2000}.json"
 "$PY" bench/throughput.py --pages "${BENCH_FERRETDB_PAGES:-300}" --rounds "${BENCH_ROUNDS:-1}" \
   --modes bare,ferretdb --json "$OUT/throughput-ferretdb-${BENCH_FERRETDB_PAGES:-300}.json"

@@ -1,14 +1,23 @@
 """A generated Turkish news site for benchmarks, and a fast static server for it (127.0.0.1 only).
 
-    python bench/site.py serve --pages 2000 [--port 0] [--port-file F]   # serve until killed
-    python bench/site.py write --pages 2000 --out DIR                    # write the pages as files
+    python bench/site.py serve --pages 2000 [--kind realistic|light] [--port 0] [--port-file F]
+    python bench/site.py write --pages 2000 [--kind realistic|light] --out DIR    # the article pages as files
+    python bench/site.py stats --pages 300 [--kind realistic|light]              # sizes per template
 
-The site: N article pages (~70 KB each, like real Turkish news pages: menus, JSON-LD, inline scripts,
-a date line, share bar, a mid-body "İLGİLİ HABER" box, "Kaynak: İHA" trailer, tags, related-news and
-"ÇOK OKUNAN HABERLER" widgets, comment form, cookie notice, footer), /rss.xml (latest 100), a sitemap
-index /sitemap.xml with one sitemap per 1,000 articles, /robots.txt. About one page in ten is a copy of
-an earlier page's agency story (other headline and chrome), as on republishing sites. Everything is
-deterministic (seeded) and pre-rendered in memory.
+Two kinds of article pages, the same stories:
+- realistic (default): three templates of real weight and shape (bench/site_pages.py: a national portal, a
+  local WordPress-style CMS, an agency-style page), 40–250 KB a page (median ~70 KB), ~800–1,200 elements
+  (median per template) nested 17–19 deep, with the chrome of real Turkish sites: mega-menus, tickers,
+  "SON DAKİKA" bar, share bars, "BUNLAR DA İLGİNİZİ ÇEKEBİLİR" and "ÇOK OKUNAN HABERLER" widgets, comment
+  threads, polls, sidebar widgets, galleries, cookie banners, long footers, inline scripts and JSON-LD.
+  Shapes measured against the real pages of ../shared/corpus/turkish (see BENCHMARKS.md, "The bench site").
+- light: the earlier single template (~56 KB, but only ~550 shallow elements: ~3–5 ms of extraction where
+  real pages cost ~15–40 ms), kept for comparison with earlier measurements.
+
+About one page in ten republishes an earlier page's agency story under another headline — on the realistic
+site in another template than the original, as on republishing sites. Discovery: /rss.xml (latest 100), a
+sitemap index /sitemap.xml with one sitemap per 1,000 articles, /robots.txt. Everything is deterministic
+(seeded) and pre-rendered in memory.
 
 The server is a bare asyncio protocol (HTTP/1.1 keep-alive, GET/HEAD, Content-Length) serving the
 pre-rendered bytes: a few tens of µs per request, so it is not the bottleneck of a crawl on the same
@@ -21,123 +30,41 @@ import argparse
 import asyncio
 import json
 import random
+import statistics
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-TZ = timezone(timedelta(hours=3))
-SITE_NAME = "Kent Haber"
-CITIES = ["Ankara", "İstanbul", "İzmir", "Bursa", "Antalya", "Konya", "Trabzon", "Samsun", "Erzurum", "Van",
-          "Diyarbakır", "Gaziantep", "Eskişehir", "Kayseri", "Malatya", "Sakarya", "Ordu", "Rize", "Muğla", "Edirne"]
-INSTITUTIONS = ["Büyükşehir Belediyesi", "Valilik", "İl Sağlık Müdürlüğü", "Emniyet Müdürlüğü",
-                "İl Milli Eğitim Müdürlüğü", "Tarım ve Orman Müdürlüğü", "AFAD", "Karayolları Bölge Müdürlüğü",
-                "Ticaret Odası", "Üniversite Rektörlüğü", "İl Jandarma Komutanlığı", "Meteoroloji Bölge Müdürlüğü"]
-PEOPLE = ["Ahmet Yılmaz", "Ayşe Demir", "Mehmet Kaya", "Fatma Şahin", "Mustafa Çelik", "Zeynep Arslan",
-          "Hüseyin Doğan", "Elif Koç", "İbrahim Aydın", "Emine Öztürk", "Ömer Kılıç", "Hatice Aslan"]
-TOPICS = ["asfalt çalışması", "su kesintisi", "trafik düzenlemesi", "okul inşaatı", "hastane hizmeti",
-          "kuvvetli yağış", "orman yangını", "hasat dönemi", "ihracat rakamları", "kültür festivali",
-          "deprem tatbikatı", "toplu taşıma zammı", "park ve bahçe düzenlemesi", "kadın kooperatifi",
-          "sokak hayvanları", "altyapı yatırımı", "turizm sezonu", "öğrenci bursu", "fuar organizasyonu"]
-CATEGORIES = ["Gündem", "Ekonomi", "Yerel", "Eğitim", "Sağlık", "Spor", "Kültür-Sanat", "Çevre", "Asayiş"]
-MONTHS = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
-          "Aralık"]
-SENTENCES = [
-    "{city} {inst} ekipleri, {topic} kapsamında {n} mahallede çalışma başlattı.",
-    "{person}, yaptığı açıklamada {topic} konusunda vatandaşların duyarlı olmasını istedi.",
-    "Çalışmaların {month} ayı sonuna kadar tamamlanması hedefleniyor.",
-    "{inst} tarafından yapılan açıklamada, {n} kişinin sürece dahil edildiği belirtildi.",
-    "Yetkililer, {topic} nedeniyle bazı caddelerde trafiğin kontrollü sağlanacağını duyurdu.",
-    "\"Vatandaşlarımızın anlayışı için teşekkür ediyoruz\" diyen {person}, sürecin yakından takip edildiğini söyledi.",
-    "{city} genelinde {n} noktada denetim yapıldı, eksiklikler tutanak altına alındı.",
-    "Proje için ayrılan bütçenin {n} milyon lira olduğu açıklandı.",
-    "Bölgedeki esnaf, {topic} sonrasında işlerin yeniden hareketleneceğini umuyor.",
-    "{person}, \"{topic} konusunda elimizden gelen her şeyi yapıyoruz\" ifadelerini kullandı.",
-    "Açıklamada ayrıca {city} ve çevre ilçelerde benzer çalışmaların planlandığı kaydedildi.",
-    "Meteoroloji, hafta sonu {city} için sağanak yağış uyarısında bulundu.",
-    "Geçen yıl aynı dönemde {n} başvuru alındığı, bu yıl sayının arttığı bildirildi.",
-    "{inst} önünde toplanan vatandaşlar, {topic} hakkında bilgi aldı.",
-    "Konuyla ilgili soruşturma başlatıldığı, {n} kişinin ifadesine başvurulduğu öğrenildi.",
-    "Uzmanlar, {topic} sürecinde yaşlı ve kronik hastaların dikkatli olması gerektiğini vurguladı.",
-    "{city} Valisi {person}, bölgeye giderek çalışmaları yerinde inceledi.",
-    "Etkinliğe {n} kişinin katılması bekleniyor; program {month} ayında başlayacak.",
-    "Belediye meclisi, {topic} ile ilgili kararı oy birliğiyle kabul etti.",
-    "Kentte son {n} günde yapılan ölçümlerde değerlerin normal seviyede olduğu görüldü.",
-    "Sürücülerin alternatif güzergahları kullanmaları ve uyarı levhalarına dikkat etmeleri istendi.",
-    "{person} ayrıca, gelecek yıl için {n} yeni projenin hazırlık aşamasında olduğunu belirtti.",
-    "İlçe sakinleri, {topic} sonrası yaşanan gecikmelere tepki gösterdi.",
-    "{inst} koordinasyonunda yürütülen çalışmalara gönüllüler de destek verdi.",
-    "Olay yerine çok sayıda sağlık ve itfaiye ekibi sevk edildi.",
-    "Tören, saygı duruşu ve İstiklal Marşı'nın okunmasıyla başladı.",
-    "Başvuruların {month} ayının {n}. gününe kadar e-Devlet üzerinden yapılabileceği hatırlatıldı.",
-    "{city} Ticaret Odası verilerine göre ihracat geçen yıla göre yüzde {n} arttı.",
-    "Yapılan incelemede yapının {n} yıl önce inşa edildiği ve güçlendirme gerektiği tespit edildi.",
-    "{person}, {city} halkına \"sabırları için\" teşekkür etti.",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `bench` is importable
 
+from bench.site_pages import TEMPLATES, article_path, render  # noqa: E402
+from bench.site_text import (  # noqa: E402
+    CATEGORIES,
+    CITIES,
+    INSTITUTIONS,
+    PEOPLE,
+    SENTENCES,
+    SITE_NAME,
+    TOPICS,
+    TZ,
+    fill,
+    paragraphs,
+    slug,
+)
 
-# Free sentences are drawn from this vocabulary (with the names above): unrelated stories then share few
-# 4-word sequences, as real news does. Template sentences alone (30 of them) made every pair of pages
-# share dozens of 4-word shingles, which no real site does and which floods story clustering with
-# candidates (see BENCHMARKS.md).
-WORDS = """
-açıklama toplantı karar süreç proje bütçe yatırım vatandaş mahalle ilçe merkez bölge köy cadde sokak meydan
-okul öğrenci öğretmen veli hastane doktor hemşire hasta ambulans itfaiye polis jandarma ekip görevli uzman
-yetkili başkan müdür vali kaymakam muhtar meclis üye komisyon rapor inceleme denetim tespit tutanak ceza
-uyarı duyuru program etkinlik festival fuar sergi konser tören anma kutlama yarışma ödül sporcu kulüp maç
-takım antrenör taraftar stadyum saha spor salon kurs eğitim seminer panel konferans çalıştay oturum kongre
-ekonomi piyasa fiyat zam enflasyon faiz kredi ihracat ithalat üretim tüketim esnaf tüccar çiftçi üretici
-hasat tarla bahçe sera ürün buğday fındık çay zeytin pamuk hayvan süt et yem kooperatif birlik dernek vakıf
-su elektrik doğalgaz kesinti arıza bakım onarım yenileme altyapı kanalizasyon yol köprü tünel viyadük otoyol
-trafik kaza araç sürücü yolcu otobüs minibüs tramvay metro tren vapur feribot havalimanı uçak sefer bilet
-hava yağış kar fırtına rüzgar sel taşkın heyelan deprem sarsıntı yangın duman orman ağaç fidan dikim çevre
-atık geri dönüşüm temizlik kirlilik ölçüm değer seviye oran sayı yüzde milyon bin lira dolar avro rakam
-yıl ay hafta gün saat sabah akşam gece dönem sezon tarih süre aşama hedef plan strateji politika yönetmelik
-kanun madde düzenleme başvuru kayıt belge sertifika diploma burs destek yardım hibe bağış kampanya gönüllü
-aile çocuk genç yaşlı kadın erkek engelli emekli işçi memur personel istihdam işsizlik maaş ücret prim
-kültür sanat tiyatro sinema müzik kitap kütüphane müze tarih miras kazı restorasyon cami kilise kale han
-turizm turist otel konaklama rezervasyon plaj tesis kamp yayla doğa yürüyüş bisiklet park bahçe alan
-yeni büyük küçük önemli ciddi hızlı yavaş güçlü zayıf yüksek düşük uzun kısa geniş dar eski modern yerel
-ulusal uluslararası resmi özel kamu ortak genel temel ilk son ikinci üçüncü farklı benzer toplam ortalama
-başladı tamamlandı sürüyor ertelendi açıklandı belirtildi vurgulandı kaydedildi bildirildi duyuruldu
-gerçekleştirildi düzenlendi yapıldı alındı verildi sağlandı artırıldı azaltıldı planlanıyor bekleniyor
-değerlendirildi incelendi görüşüldü kabul reddedildi onaylandı imzalandı teslim edildi hizmete açıldı
-ile için gibi kadar sonra önce göre karşı üzere dolayı rağmen beri ayrıca ancak ise bile hem de da ve veya
-""".split()
-
-
-def _free_sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(7, 16))]
-    if rng.random() < 0.5:
-        words.insert(0, rng.choice(CITIES + PEOPLE + INSTITUTIONS))
-    words.insert(rng.randrange(1, len(words)), str(rng.randint(2, 4800)))
-    sentence = " ".join(words)
-    return sentence[0].upper() + sentence[1:] + "."
-
-
-def _sentence(rng: random.Random) -> str:
-    """A sentence of Turkish news prose: a third from the templates, the rest free."""
-    return _text(rng, rng.choice(SENTENCES)) if rng.random() < 0.35 else _free_sentence(rng)
-
-
-def _text(rng: random.Random, template: str) -> str:
-    return template.format(city=rng.choice(CITIES), inst=rng.choice(INSTITUTIONS), person=rng.choice(PEOPLE),
-                           topic=rng.choice(TOPICS), n=rng.randint(2, 480), month=rng.choice(MONTHS))
-
-
-def _paragraphs(rng: random.Random, count: int) -> list[str]:
-    return [" ".join(_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(count)]
-
-
-def _slug(text: str) -> str:
-    table = str.maketrans("çğıöşüÇĞİÖŞÜ", "cgiosuCGIOSU")
-    words = "".join(c if c.isalnum() else " " for c in text.translate(table).lower()).split()
-    return "-".join(words[:8])
+KINDS = ("realistic", "light")
 
 
 class SiteBuilder:
-    def __init__(self, pages: int, base: str = "http://127.0.0.1", seed: int = 7) -> None:
+    """The stories of an N-article site and their pages. The stories are the same for both kinds (the main
+    random stream is not touched by the template choice), so light and realistic runs crawl the same news."""
+
+    def __init__(self, pages: int, base: str = "http://127.0.0.1", seed: int = 7, kind: str = "realistic") -> None:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         self.pages = pages
+        self.kind = kind
         self.base = base.rstrip("/")
         rng = random.Random(seed)
         start = datetime(2026, 11, 27, 23, 0, tzinfo=TZ)
@@ -146,32 +73,55 @@ class SiteBuilder:
             if i >= 20 and rng.random() < 0.1:  # an agency story republished under another headline
                 orig = self.stories[rng.randrange(max(0, i - 50), i)]
                 story = {**orig, "copy_of": orig["id"]}
-                who = _text(rng, "{person} açıklama yaptı")
+                who = fill(rng, "{person} açıklama yaptı")
                 story["title"] = f"{rng.choice(CITIES)}'da {rng.choice(TOPICS)}: {who}"
             else:
                 topic, city = rng.choice(TOPICS), rng.choice(CITIES)
                 story = {"title": f"{city}'da {topic} {rng.choice(['başladı', 'sürüyor', 'tamamlandı', 'ertelendi'])}"
                                   f": {rng.choice(INSTITUTIONS)} {rng.choice(['açıkladı', 'uyardı', 'duyurdu'])}",
-                         "lead": _text(rng, rng.choice(SENTENCES[:12])) + " " + _text(rng, rng.choice(SENTENCES)),
-                         "body": _paragraphs(rng, rng.randint(6, 14)), "agency": rng.choice(["İHA", "DHA", "AA"]),
+                         "lead": fill(rng, rng.choice(SENTENCES[:12])) + " " + fill(rng, rng.choice(SENTENCES)),
+                         "body": paragraphs(rng, rng.randint(6, 14)), "agency": rng.choice(["İHA", "DHA", "AA"]),
                          "category": rng.choice(CATEGORIES), "author": rng.choice(PEOPLE)}
             story["id"] = 100000 + i
             story["published"] = start - timedelta(minutes=7 * i + rng.randint(0, 6))
-            story["path"] = f"/haber/{_slug(story['title'])}-{story['id']}.html"
             story["seed"] = rng.randrange(1 << 30)
+            self._place(story, self.stories[story["copy_of"] - 100000] if "copy_of" in story else None)
             self.stories.append(story)
+        self.article_paths = {s["path"] for s in self.stories}
+
+    def _place(self, story: dict, original: dict | None) -> None:
+        """The story's template, URL path and weight (from its own seed: the main stream stays as it was).
+        A syndicated copy goes into another template than its original."""
+        own = random.Random(story["seed"] ^ 0x7E3)
+        if self.kind == "light":
+            story["template"], story["weight"] = "light", 1.0
+            story["path"] = f"/haber/{slug(story['title'])}-{story['id']}.html"
+            return
+        choices = [t for t in TEMPLATES if original is None or t != original["template"]]
+        story["template"] = own.choice(choices)
+        # Page weight: log-normal around 1 (a few pages with long comment threads and big galleries).
+        story["weight"] = min(2.8, max(0.55, own.lognormvariate(0.0, 0.45)))
+        story["path"] = article_path(story["template"], story)
 
     def url(self, path: str) -> str:
         return self.base + path
 
     def page(self, i: int) -> bytes:
         s = self.stories[i]
+        if s["template"] == "light":
+            return self.light_page(s)
+        rng = random.Random(s["seed"])
+        pool = [self.stories[rng.randrange(self.pages)] for _ in range(48)]  # related, most-read, menu teasers
+        return render(s["template"], self.base, s, pool, s["weight"]).encode("utf-8")
+
+    def light_page(self, s: dict) -> bytes:
+        """The earlier single-template page (one shallow layout, ~3 ms of extraction)."""
         rng = random.Random(s["seed"])
         pub = s["published"]
         upd = pub + timedelta(minutes=rng.randint(5, 90))
         others = [self.stories[j] for j in rng.sample(range(self.pages), min(16, self.pages))]
-        menu = "".join(f'<li><a href="{self.base}/kategori/{_slug(c)}">{c}</a></li>' for c in CATEGORIES * 4)
-        mega = "".join(f'<li><a href="{self.base}/{_slug(c)}-haberleri">{c} Haberleri</a></li>' for c in CITIES * 3)
+        menu = "".join(f'<li><a href="{self.base}/kategori/{slug(c)}">{c}</a></li>' for c in CATEGORIES * 4)
+        mega = "".join(f'<li><a href="{self.base}/{slug(c)}-haberleri">{c} Haberleri</a></li>' for c in CITIES * 3)
         related = "".join(f'<li><a href="{self.url(o["path"])}"><img src="/i/{o["id"]}.jpg" alt="">'
                           f'<span>{escape(o["title"])}</span></a></li>' for o in others[:6])
         most_read = "".join(f'<li><span class="n">{k + 1}</span><a href="{self.url(o["path"])}">{escape(o["title"])}'
@@ -199,12 +149,12 @@ class SiteBuilder:
         crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": "Anasayfa", "item": self.url("/")},
             {"@type": "ListItem", "position": 2, "name": s["category"],
-             "item": self.url(f"/kategori/{_slug(s['category'])}")}]}
+             "item": self.url(f"/kategori/{slug(s['category'])}")}]}
         # Inline scripts as real pages carry them (ad slots, analytics, a state blob): most of a page's bytes.
         state = {"ads": [{"slot": f"div-gpt-ad-{k}", "sizes": [[300, 250], [728, 90]], "targeting": {"kw": tags}}
                          for k in range(40)],
-                 "menu": [{"title": c, "url": f"/kategori/{_slug(c)}", "children": [
-                     {"title": f"{c} {city}", "url": f"/{_slug(c)}/{_slug(city)}"} for city in CITIES]}
+                 "menu": [{"title": c, "url": f"/kategori/{slug(c)}", "children": [
+                     {"title": f"{c} {city}", "url": f"/{slug(c)}/{slug(city)}"} for city in CITIES]}
                      for c in CATEGORIES],
                  "trending": [{"id": o["id"], "title": o["title"], "url": o["path"]} for o in others]}
         css = "".join(f".c{k}{{margin:{k % 7}px;padding:{k % 5}px;color:#{k * 2731 % 0xFFFFFF:06x}}}"
@@ -244,7 +194,7 @@ inceleyebilirsiniz. <button>Kabul et</button></div>
 <main class="container"><div class="row">
 <div class="col-md-8 news-detail">
 <ol class="breadcrumb"><li><a href="{self.base}/">Anasayfa</a></li>
-<li><a href="{self.base}/kategori/{_slug(s["category"])}">{s["category"]}</a></li></ol>
+<li><a href="{self.base}/kategori/{slug(s["category"])}">{s["category"]}</a></li></ol>
 <article>
 <h1 class="news-title">{escape(s["title"])}</h1>
 <h2 class="news-spot">{escape(s["lead"])}</h2>
@@ -256,7 +206,7 @@ inceleyebilirsiniz. <button>Kabul et</button></div>
 {"".join(paras)}
 <p>Kaynak: {s["agency"]}</p>
 </div>
-<div class="tags"><span>Etiketler:</span> {" ".join(f'<a href="/etiket/{_slug(t)}">{t}</a>' for t in tags)}</div>
+<div class="tags"><span>Etiketler:</span> {" ".join(f'<a href="/etiket/{slug(t)}">{t}</a>' for t in tags)}</div>
 </article>
 <div class="related-news"><div class="widget-title">BUNLAR DA İLGİNİZİ ÇEKEBİLİR</div><ul>{related}</ul></div>
 <div class="comments"><h3>Yorumlar</h3>
@@ -303,8 +253,9 @@ inceleyebilirsiniz. <button>Kabul et</button></div>
 
 # -- the server ------------------------------------------------------------------------------------
 class _Http(asyncio.Protocol):
-    def __init__(self, responses: dict[bytes, tuple[bytes, bytes]], counter: list[int]) -> None:
+    def __init__(self, responses: dict[bytes, tuple[bytes, bytes]], articles: set[bytes], counter: list[int]) -> None:
         self.responses = responses
+        self.articles = articles
         self.counter = counter
         self.buf = b""
         self.transport = None
@@ -331,7 +282,7 @@ class _Http(asyncio.Protocol):
             elif path in self.responses:
                 ctype, body = self.responses[path]
                 status = b"200 OK"
-                if path.startswith(b"/haber/"):
+                if path in self.articles:
                     self.counter[0] += 1
             else:
                 status, ctype, body = b"404 Not Found", b"text/plain", b"not found"
@@ -344,33 +295,34 @@ class _Http(asyncio.Protocol):
                 return
 
 
-def serve(pages: int, port: int, port_file: str | None) -> None:
+def serve(pages: int, port: int, port_file: str | None, kind: str = "realistic") -> None:
     import socket
 
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))  # loopback only
     port = sock.getsockname()[1]
-    files = SiteBuilder(pages, f"http://127.0.0.1:{port}").files()
-    responses = {path.encode(): (ctype.encode(), body) for path, (ctype, body) in files.items()}
+    builder = SiteBuilder(pages, f"http://127.0.0.1:{port}", kind=kind)
+    responses = {path.encode(): (ctype.encode(), body) for path, (ctype, body) in builder.files().items()}
+    articles = {path.encode() for path in builder.article_paths}
     counter = [0]
 
     async def main() -> None:
-        server = await asyncio.get_running_loop().create_server(lambda: _Http(responses, counter), sock=sock,
-                                                                backlog=1024)
+        server = await asyncio.get_running_loop().create_server(lambda: _Http(responses, articles, counter),
+                                                                sock=sock, backlog=1024)
         if port_file:
             Path(port_file + ".tmp").write_text(str(port))
             Path(port_file + ".tmp").rename(port_file)
-        print(f"serving {pages} articles on http://127.0.0.1:{port}/", file=sys.stderr, flush=True)
+        print(f"serving {pages} {kind} articles on http://127.0.0.1:{port}/", file=sys.stderr, flush=True)
         async with server:
             await server.serve_forever()
 
     asyncio.run(main())
 
 
-def write(pages: int, out: Path, base: str) -> None:
-    """Write the article pages (and a manifest url → file) for extraction benchmarks."""
-    builder = SiteBuilder(pages, base)
+def write(pages: int, out: Path, base: str, kind: str = "realistic") -> None:
+    """Write the article pages (and a manifest file → url) for extraction benchmarks."""
+    builder = SiteBuilder(pages, base, kind=kind)
     out.mkdir(parents=True, exist_ok=True)
     manifest = {}
     for i, s in enumerate(builder.stories):
@@ -380,22 +332,55 @@ def write(pages: int, out: Path, base: str) -> None:
     (out / "manifest.json").write_text(json.dumps(manifest, indent=0), encoding="utf-8")
 
 
+def page_stats(pages: int, kind: str = "realistic") -> dict[str, dict]:
+    """Per template: page count and size in KB (min, median, max), element count and nesting depth
+    (median), bytes of inline <script>/<style> (median KB), syndicated copies."""
+    import lxml.html
+
+    builder = SiteBuilder(pages, kind=kind)
+    rows: dict[str, list[tuple[float, int, int, float]]] = {}
+    for i, s in enumerate(builder.stories):
+        data = builder.page(i)
+        tree = lxml.html.fromstring(data)
+        elements = tree.xpath("//*")
+        depth = max(sum(1 for _ in e.iterancestors()) for e in elements)
+        inline = sum(len((e.text or "").encode()) for e in tree.xpath("//script|//style"))
+        row = (len(data) / 1024, len(elements), depth, inline / 1024)
+        rows.setdefault(s["template"], []).append(row)
+        rows.setdefault("all", []).append(row)
+    out = {}
+    for template, got in sorted(rows.items()):
+        sizes = sorted(r[0] for r in got)
+        copies = sum(1 for s in builder.stories if template in ("all", s["template"]) and "copy_of" in s)
+        out[template] = {"pages": len(got), "kb_min": round(sizes[0], 1),
+                         "kb_median": round(statistics.median(sizes), 1),
+                         "kb_max": round(sizes[-1], 1), "elements": statistics.median(r[1] for r in got),
+                         "depth": statistics.median(r[2] for r in got),
+                         "inline_kb": round(statistics.median(r[3] for r in got), 1), "copies": copies}
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
-    s.add_argument("--pages", type=int, default=2000)
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--port-file")
     w = sub.add_parser("write")
-    w.add_argument("--pages", type=int, default=2000)
     w.add_argument("--out", type=Path, required=True)
     w.add_argument("--base", default="http://127.0.0.1:8000")
+    st = sub.add_parser("stats")
+    for p in (s, w, st):
+        p.add_argument("--pages", type=int, default=2000)
+        p.add_argument("--kind", choices=KINDS, default="realistic")
     args = ap.parse_args()
     if args.cmd == "serve":
-        serve(args.pages, args.port, args.port_file)
+        serve(args.pages, args.port, args.port_file, args.kind)
+    elif args.cmd == "write":
+        write(args.pages, args.out, args.base, args.kind)
     else:
-        write(args.pages, args.out, args.base)
+        for template, row in page_stats(args.pages, args.kind).items():
+            print(template, json.dumps(row))
     return 0
 
 

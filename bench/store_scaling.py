@@ -64,7 +64,8 @@ def _vary(rng: random.Random, paragraphs: list[str]) -> list[str]:
 
 def articles(n: int, seed: int = 7, text: str = "varied"):
     """n article dicts as the pipelines get them (after extraction and chrome stripping)."""
-    from bench.site import _paragraphs, _text
+    from bench.site_text import fill as _text
+    from bench.site_text import paragraphs as _paragraphs
 
     rng = random.Random(seed)
     base = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)

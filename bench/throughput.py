@@ -1,6 +1,10 @@
 """Crawl throughput and peak memory, side by side, on a generated Turkish news site served on 127.0.0.1.
 
-    python bench/throughput.py --pages 2000 [--rounds 2] [--modes bare,ferretdb,embedded] [--json OUT]
+    python bench/throughput.py --pages 2000 [--rounds 2] [--modes bare,ferretdb,embedded] [--kind realistic|light]
+                               [--json OUT]
+
+The site (bench/site.py): --kind realistic (default; three templates of real weight, 40–250 KB, ~20–40 ms of
+extraction a page like real Turkish pages) or light (the earlier one-template site, ~3 ms of extraction).
 
 Modes (each one a real `scrapy` process, in rotated order per round so that machine noise hits all):
 - bare:     bare Scrapy (bench/bare_spider.py, no project settings): same discovery, no item processing;
@@ -17,9 +21,15 @@ every 0.2 s; "tree PSS" = the same with proportional set sizes (pages the fork s
 counted once, so closer to the memory really used). CPU ms/page = CPU time of the crawl and every
 process under it per article page: wait4's rusage, plus the processes left behind when the crawl process
 exits (the fork server and its children), which come to this process (a child subreaper) and are
-waited for. cpu_main_s = the crawl process alone (/proc/<pid>/stat, last sample before it exits). RSS
-is also sampled against the
-number of article pages served (the server's /__hits), to show whether it grows along the crawl.
+waited for. cpu_main_s = the crawl process alone (/proc/<pid>/stat, last sample before it exits);
+cpu_by_process = the same for every process of the tree (crawl process, fork server, each forked child:
+extraction workers, dedupe and store children), from its last sample — up to 0.2 s of a process's CPU
+can fall after it, so their sum is a little below cpu_s. RSS is also sampled against the number of
+article pages served (the server's /__hits), to show whether it grows along the crawl.
+
+The machine may be shared: pages/s moves with the load of other processes, CPU per page much less. Every
+round runs the modes back to back (rotated order), and the summary gives, per mode, the median over rounds
+of the paired ratios to bare Scrapy of the same round: pages/s (× bare) and CPU per page (CPU × bare).
 """
 
 from __future__ import annotations
@@ -59,17 +69,21 @@ confidence = "verified"
 """
 
 
-def start_server(pages: int, tmp: Path) -> tuple[subprocess.Popen, str]:
+def start_server(pages: int, tmp: Path, kind: str = "realistic") -> tuple[subprocess.Popen, str]:
+    """The bench site in its own process; it pre-renders every page first (~6 ms a realistic page)."""
     port_file = tmp / "port"
     proc = subprocess.Popen([sys.executable, str(BENCH / "site.py"), "serve", "--pages", str(pages),
-                             "--port-file", str(port_file)], stderr=subprocess.DEVNULL)
-    for _ in range(1200):
+                             "--kind", kind, "--port-file", str(port_file)], stderr=subprocess.DEVNULL)
+    limit = max(120.0, pages * 0.03)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
         if port_file.exists():
             return proc, f"http://127.0.0.1:{port_file.read_text().strip()}"
         if proc.poll() is not None:
             raise RuntimeError("bench site server failed to start")
         time.sleep(0.1)
-    raise RuntimeError("bench site server did not start in 120 s")
+    proc.terminate()
+    raise RuntimeError(f"bench site server did not start in {limit:.0f} s")
 
 
 def stop_services(server: subprocess.Popen | None, fdb_dir: Path | None, tmp: Path) -> None:
@@ -130,6 +144,30 @@ def own_cpu_s(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return 0.0
+
+
+def parent_pid(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def role(pid: int, crawl_pid: int) -> str:
+    """What a process of the crawl's tree is: the crawl process, multiprocessing's fork server and resource
+    tracker (by command line), or a child forked by the fork server (extraction workers, dedupe and store
+    children all look alike from outside: bench/profile_crawl.py tells them apart by what they run)."""
+    if pid == crawl_pid:
+        return "crawl"
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "gone"
+    if b"resource_tracker" in cmdline:
+        return "resource tracker"
+    if b"forkserver" in cmdline:
+        return "fork server" if parent_pid(pid) == crawl_pid else "forked child"
+    return "child"
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -211,7 +249,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     samples: list[tuple[int, int]] = []
     tree_peak = [0]
     tree_pss_peak = [0]
-    main_cpu = [0.0]
+    cpu_of: dict[int, tuple[str, float]] = {}  # pid → (role, CPU seconds at its last sample)
     done = threading.Event()
 
     def sample() -> None:
@@ -221,7 +259,10 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
                 samples.append((hits(base) - start_hits, kib))
                 tree_peak[0] = max(tree_peak[0], tree_rss_kib(proc.pid))
                 tree_pss_peak[0] = max(tree_pss_peak[0], tree_pss_kib(proc.pid))
-                main_cpu[0] = max(main_cpu[0], own_cpu_s(proc.pid))
+                for pid in [proc.pid, *descendants(proc.pid)]:
+                    cpu = own_cpu_s(pid)
+                    if cpu >= cpu_of.get(pid, ("", 0.0))[1]:
+                        cpu_of[pid] = (cpu_of[pid][0] if pid in cpu_of else role(pid, proc.pid), cpu)
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -241,7 +282,8 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
               "pages_per_s": round(pages / elapsed, 1) if elapsed else 0.0,
               "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
               "cpu_s": round(usage.ru_utime + usage.ru_stime + orphan_cpu, 1),
-              "cpu_main_s": round(main_cpu[0], 1), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
+              "cpu_main_s": round(cpu_of.get(proc.pid, ("", 0.0))[1], 1),
+              "cpu_by_process": _by_process(cpu_of, pages), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
               "peak_tree_pss_mib": round(tree_pss_peak[0] / 1024, 1),
               "items": stats.get("item_scraped_count", 0),
               "stored": stats.get("newsbot/store/inserted", 0) + stats.get("newsbot/store/updated", 0),
@@ -258,6 +300,13 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     if mode != "bare":
         shutil.rmtree(tmp / ("data-" + run_id), ignore_errors=True)
     return result
+
+
+def _by_process(cpu_of: dict[int, tuple[str, float]], pages: int) -> list[dict]:
+    """Every process of the crawl's tree with its CPU seconds and CPU ms per article page, most CPU first."""
+    rows = sorted(((who, cpu, pid) for pid, (who, cpu) in cpu_of.items()), key=lambda r: -r[1])
+    return [{"pid": pid, "role": who, "cpu_s": round(cpu, 2),
+             "ms_per_page": round(1000 * cpu / pages, 2) if pages else 0.0} for who, cpu, pid in rows]
 
 
 def _curve(samples: list[tuple[int, int]], pages: int) -> dict:
@@ -287,6 +336,7 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--modes", default="bare,ferretdb,embedded")
+    ap.add_argument("--kind", choices=["realistic", "light"], default="realistic", help="the bench site's pages")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--mongo-uri", help="use this MongoDB-protocol server instead of starting FerretDB")
     ap.add_argument("--json", type=Path, help="write all results here")
@@ -299,13 +349,13 @@ def main() -> int:
     server = fdb_dir = None
     results: list[dict] = []
     try:
-        server, base = start_server(args.pages, tmp)
+        server, base = start_server(args.pages, tmp, args.kind)
         (tmp / "sources").mkdir()
         (tmp / "sources" / "benchsite.toml").write_text(SOURCE_TOML.format(base=base), encoding="utf-8")
         mongo_uri = args.mongo_uri
         if "ferretdb" in modes and not mongo_uri:
             mongo_uri, fdb_dir = start_ferretdb(tmp)
-        print(f"# {args.pages} pages at {base}, modes {modes}, {args.rounds} rounds, "
+        print(f"# {args.pages} {args.kind} pages at {base}, modes {modes}, {args.rounds} rounds, "
               f"load {os.getloadavg()[0]:.2f}", flush=True)
         for r in range(args.rounds):
             order = modes[r % len(modes):] + modes[: r % len(modes)]
@@ -321,7 +371,8 @@ def main() -> int:
     print_summary(summary, args.pages)
     if args.json:
         args.json.write_text(json.dumps({"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                                         "machine": machine(), "pages": args.pages, "args": sys.argv[1:],
+                                         "machine": machine(), "pages": args.pages, "kind": args.kind,
+                                         "args": sys.argv[1:], "load_at_end": os.getloadavg(),
                                          "runs": results, "summary": summary}, indent=1, ensure_ascii=False))
     return 0 if all(r["returncode"] == 0 for r in results) else 1
 
@@ -339,23 +390,29 @@ def summarize(results: list[dict], modes: list[str]) -> dict:
                      "cpu_ms_per_page": round(statistics.median(1000 * r["cpu_s"] / r["pages"]
                                                                 for r in runs if r["pages"]), 2),
                      "runs": [r["pages_per_s"] for r in runs]}
-        bare = {r["round"]: r["pages_per_s"] for r in results if r["mode"] == "bare"}
-        if mode != "bare" and bare:
-            ratios = [r["pages_per_s"] / bare[r["round"]] for r in runs if bare.get(r["round"])]
-            if ratios:
-                out[mode]["ratio_to_bare"] = round(statistics.median(ratios), 3)
-                out[mode]["ratios"] = [round(x, 3) for x in ratios]
+        bare = {r["round"]: r for r in results if r["mode"] == "bare" and r["pages"]}
+        paired = [(r, bare[r["round"]]) for r in runs if r["round"] in bare and r["pages"]]
+        if mode != "bare" and paired:
+            ratios = [r["pages_per_s"] / b["pages_per_s"] for r, b in paired]
+            cpu = [(r["cpu_s"] / r["pages"]) / (b["cpu_s"] / b["pages"]) for r, b in paired if b["cpu_s"]]
+            out[mode]["ratio_to_bare"] = round(statistics.median(ratios), 3)
+            out[mode]["ratios"] = [round(x, 3) for x in ratios]
+            if cpu:
+                out[mode]["cpu_ratio_to_bare"] = round(statistics.median(cpu), 2)
+                out[mode]["cpu_ratios"] = [round(x, 2) for x in cpu]
     return out
 
 
 def print_summary(summary: dict, pages: int) -> None:
     print(f"\n{'mode':10} {'pages/s (median)':>17} {'runs':>22} {'× bare':>8} {'peak RSS MiB':>13} "
-          f"{'+workers':>9} {'tree PSS':>9} {'CPU ms/page':>12}   ({pages} pages)")
+          f"{'+workers':>9} {'tree PSS':>9} {'CPU ms/page':>12} {'CPU × bare':>11}   ({pages} pages)")
     for mode, s in summary.items():
         runs = ", ".join(f"{x:.0f}" for x in s["runs"])
         ratio = f"{s['ratio_to_bare']:.2f}" if "ratio_to_bare" in s else "1"
+        cpu_ratio = f"{s['cpu_ratio_to_bare']:.2f}" if "cpu_ratio_to_bare" in s else "1"
         print(f"{mode:10} {s['pages_per_s']:17.1f} {runs:>22} {ratio:>8} {s['peak_rss_mib']:13.1f} "
-              f"{s['peak_tree_rss_mib']:9.1f} {s.get('peak_tree_pss_mib', 0):9.1f} {s['cpu_ms_per_page']:12.2f}")
+              f"{s['peak_tree_rss_mib']:9.1f} {s.get('peak_tree_pss_mib', 0):9.1f} {s['cpu_ms_per_page']:12.2f} "
+              f"{cpu_ratio:>11}")
 
 
 if __name__ == "__main__":
