@@ -23,7 +23,7 @@ fi
 
 echo "setup: pip install -r requirements.txt"
 python3 -m pip install -q --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "Running pip as the 'root' user" || true
-python3 -c "import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura, litemongo" \
+python3 -c "import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura" \
   || { echo "setup: Python packages did not install" >&2; exit 1; }
 
 if [ "$want_test" = 1 ]; then

@@ -12,7 +12,7 @@ import pytest
 
 from newsbot import settings as project_settings
 from newsbot.health import FAIL, OK, WARN, Thresholds, evaluate, post_webhook
-from newsbot.store import RUNS, StoreConfig, open_client
+from newsbot.store import StoreConfig, open_store
 from tests.plugin_sites import ROOT
 
 # The project's own components plus run records, run health and field coverage (what settings.py gets).
@@ -111,11 +111,8 @@ def hook():
 
 
 def runs_of(tmp_path, source: str) -> list[dict]:
-    client = open_client(StoreConfig.resolve(tmp_path / "data"))
-    try:
-        return list(client["newsbot"][RUNS].find({"source": source}).sort("started_at", 1))
-    finally:
-        client.close()
+    with open_store(StoreConfig.resolve(tmp_path / "data")) as store:
+        return store.runs(source)[::-1]
 
 
 # -- a whole crawl ----------------------------------------------------------------------------------
