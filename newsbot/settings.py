@@ -104,6 +104,8 @@ NEWSBOT_STORY_SIGNATURE_DAYS = 7
 NEWSBOT_DEDUPE_BATCH = 200  # articles per dedupe group commit (store reads and writes batched off the reactor thread)
 # Dedupe batches run in one child process (False: a thread, sharing the GIL with the reactor).
 NEWSBOT_DEDUPE_PROCESS = True
+# This run's latest signatures kept in memory until the store stage has written them (dedupe only reads).
+NEWSBOT_DEDUPE_RECENT = 1000
 
 # Storage: MongoDB when NEWSBOT_MONGO_URI (or MONGO_URI) is set, else the embedded store here.
 NEWSBOT_DATA_DIR = "data"
@@ -117,6 +119,7 @@ NEWSBOT_MONGO_TIMEOUT_MS = 3000  # server selection/connect timeout: an outage n
 NEWSBOT_STORE_RETRIES = 3  # attempts after the first, before a batch is spooled
 NEWSBOT_STORE_BACKOFF_SECONDS = 1.0  # 1 s, 2 s, 4 s …
 NEWSBOT_STORE_COOLDOWN_SECONDS = 30.0  # after a spool, batches go straight to the spool for this long
+NEWSBOT_SPOOL_MAX_OPS = 200_000  # the outage spool's bound: the oldest ops are kept, the overflow counted and logged
 NEWSBOT_RUNS_ENABLED = True
 
 EXTENSIONS = {

@@ -5,8 +5,8 @@ written yet.
 Dedupe only reads the store. Its results — each article's story_id, its signature and the story update —
 travel with the item to the store stage (pipelines.store), the one writer of `articles`, `stories` and
 `story_signatures`. Until that stage has written them, later batches of the same run must still see
-them: `RecentSignatures` keeps the last `size` signatures this run made in memory (the default covers
-the store stage's batches in flight many times over; NEWSBOT_DEDUPE_RECENT).
+them: `RecentSignatures` keeps the last `size` signatures this run made in memory (NEWSBOT_DEDUPE_RECENT,
+1,000: the store stage writes every NEWSBOT_STORE_BATCH_SIZE (100) items, so ten batches in flight).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from newsbot.store import Store
 class RecentSignatures:
     """This run's latest signatures, oldest dropped first; a band → ids map for candidates."""
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int = 1000) -> None:
         self.size = max(0, int(size))
         self.docs: OrderedDict[str, dict] = OrderedDict()
-        self.by_band: dict[str, set[str]] = {}
+        # band → id, or a tuple of ids when several share it (rare): 42 bands per signature, so no set per band
+        self.by_band: dict[str, str | tuple[str, ...]] = {}
 
     def add(self, doc: dict) -> None:
         self._drop(doc["_id"])
@@ -32,25 +33,30 @@ class RecentSignatures:
             return
         self.docs[doc["_id"]] = doc
         for band in doc.get("bands") or ():
-            self.by_band.setdefault(band, set()).add(doc["_id"])
+            have = self.by_band.get(band)
+            self.by_band[band] = doc["_id"] if have is None else (*_ids(have), doc["_id"])
         while len(self.docs) > self.size:
             self._drop(next(iter(self.docs)))
 
     def _drop(self, key: str) -> None:
         old = self.docs.pop(key, None)
         for band in (old or {}).get("bands") or ():
-            ids = self.by_band.get(band)
-            if ids is not None:
-                ids.discard(key)
-                if not ids:
-                    del self.by_band[band]
+            rest = tuple(i for i in _ids(self.by_band.get(band)) if i != key)
+            if rest:
+                self.by_band[band] = rest[0] if len(rest) == 1 else rest
+            else:
+                self.by_band.pop(band, None)
 
     def get(self, key: str) -> dict | None:
         return self.docs.get(key)
 
     def with_bands(self, bands: Iterable[str]) -> list[dict]:
-        ids = {i for band in bands for i in self.by_band.get(band, ())}
+        ids = {i for band in bands for i in _ids(self.by_band.get(band))}
         return [doc for key, doc in self.docs.items() if key in ids]
+
+
+def _ids(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return () if value is None else (value,) if isinstance(value, str) else value
 
 
 class BatchIndex:

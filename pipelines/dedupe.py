@@ -101,7 +101,7 @@ class DedupePipeline:
         self.batch_size = max(1, settings.getint("NEWSBOT_DEDUPE_BATCH", 200))
         self.store: Store | None = None
         self.clusterer: StoryClusterer | None = None
-        self.recent = RecentSignatures(settings.getint("NEWSBOT_DEDUPE_RECENT", 2000))
+        self.recent = RecentSignatures(settings.getint("NEWSBOT_DEDUPE_RECENT", 1000))
         self._scheme_warned = False
         self.seen_urls: set[str] = set()
         self.worker: _Worker | None = None

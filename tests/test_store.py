@@ -75,9 +75,9 @@ def test_indexes_exist(store_backend):
         names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         plan = " ".join(str(r) for r in db.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM signature_bands WHERE band IN ('0:ab', '1:cd')"))
+            "EXPLAIN QUERY PLAN SELECT sig FROM signature_bands WHERE band IN (1, 2)"))
     assert {"source_published_at", "agency_published_at", "site_fetched_at", "source_started_at", "started_at",
-            "signatures_seen_at", "signature_bands_id", "stories_first_seen"} <= names
+            "signatures_seen_at", "signature_bands_sig", "stories_first_seen"} <= names
     assert "PRIMARY KEY" in plan or "INDEX" in plan  # band keys are looked up, not scanned
 
 

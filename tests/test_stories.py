@@ -171,3 +171,13 @@ def test_a_revision_keeps_its_story():
     first = clusterer.assign("https://a.example/x", text[0], text[1:])
     revised = clusterer.assign("https://a.example/x", "Tamamen yeni bir giriş paragrafı yazıldı.", ["Ve yeni gövde."])
     assert revised.story_id == first.story_id and not revised.new_story
+
+
+def test_recent_signatures_keep_the_latest_and_forget_the_oldest_bands():
+    recent = RecentSignatures(2)
+    for n, bands in enumerate((["0:a", "1:b"], ["0:a", "1:c"], ["0:d"])):
+        recent.add({"_id": f"u{n}", "bands": bands})
+    assert list(recent.docs) == ["u1", "u2"]
+    assert [d["_id"] for d in recent.with_bands(["0:a", "1:b", "0:d"])] == ["u1", "u2"]
+    recent.add({"_id": "u1", "bands": ["9:z"]})  # re-signed: its old bands are gone
+    assert recent.with_bands(["0:a", "1:c"]) == [] and recent.by_band == {"0:d": "u2", "9:z": "u1"}
