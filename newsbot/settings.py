@@ -126,6 +126,7 @@ EXTENSIONS = {
     "newsbot.stats_file.StatsFile": 500,
     "newsbot.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
     "newsbot.health.RunHealth": 610,  # run health verdict in the run record; alerts (thresholds: newsbot/health.py)
+    "newsbot.metrics.MetricsFile": 620,  # Prometheus textfile after every crawl, when NEWSBOT_METRICS_DIR is set
     "newsbot.gc_tuning.GcTuning": 700,  # fewer garbage collections (newsbot/gc_tuning.py); None to keep Python's
     "newsbot.malloc_tuning.MallocTrim": 710,  # free heap pages given back every few seconds (newsbot/malloc_tuning.py)
 }

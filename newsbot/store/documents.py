@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newsbot.dates import to_utc, utcnow
+from newsbot.dates import istanbul_day, to_utc, utcnow
 
 ARTICLES = "articles"
 RUNS = "crawl_runs"
@@ -95,6 +95,9 @@ def article_op(doc: Mapping[str, Any], now: datetime | None = None) -> Op:
             fields[name] = to_utc(value)
         elif name in fields:
             fields[name] = None  # "" or another non-date: no date
+    # The Turkish calendar day, for dashboards that group by day on servers without date operators
+    # (FerretDB 1.24 has no $dateToString): 00:30+03:00 on the 2nd is "…-02" although UTC says the 1st.
+    fields["published_day"] = istanbul_day(fields.get("published_at")) if fields.get("published_at") else None
     return ARTICLES, {"doc": fields, "first_seen": now, "last_seen": now}
 
 
