@@ -245,3 +245,13 @@ def test_webhook_retries_then_gives_up_without_raising():
     finally:
         receiver.close()
     assert post_webhook(receiver.url, {"verdict": "fail"}, timeout=1, retries=1) is False
+
+
+def test_spooled_writes_warn_naming_the_counts_and_a_full_spool_fails():
+    base = {"item_scraped_count": 10, "downloader/request_count": 12, "downloader/response_count": 12}
+    spooled = evaluate({**base, "newsbot/store/spooled": 4, "newsbot/store/spooled_other": 8}, "finished", None)
+    assert spooled["verdict"] == WARN
+    assert "store: 4 article(s) and 8 story/signature/run write(s) spooled" in spooled["reasons"][0]
+    lost = evaluate({**base, "newsbot/store/spooled": 4, "newsbot/store/spool_overflow": 3}, "finished", None)
+    assert lost["verdict"] == FAIL and "3 write(s) lost" in " ".join(lost["reasons"])
+    assert evaluate(base, "finished", None)["checks"]["store"]["status"] == OK

@@ -118,6 +118,7 @@ def test_dates_are_utc_datetimes_with_the_pages_own_text_kept(store_backend):
     a, b, c = (one(store_backend, f"https://haber.example/haber/{n}") for n in (1, 2, 3))
     assert a["published_at"] == datetime(2026, 1, 1, 21, 30, tzinfo=timezone.utc)
     assert a["published_at_local"] == "2026-01-02T00:30:00+03:00"
+    assert (a["published_day"], b["published_day"], c["published_day"]) == ("2026-01-02", "2026-01-05", None)
     assert a["updated_at"] == datetime(2026, 1, 2, 1, 0, tzinfo=timezone.utc)
     assert a["fetched_at"] == T0 and a["fetched_at_local"] == "2026-01-02T03:04:05+00:00"
     assert b["published_at"] == datetime(2026, 1, 4, 21, 0, tzinfo=timezone.utc)  # 00:00 Istanbul
