@@ -3,6 +3,7 @@ and copied into the SQLite store by `python -m newsbot migrate-store` through li
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from datetime import datetime, timezone
 
@@ -67,7 +68,9 @@ def test_an_old_store_is_named_in_one_line_and_migrated(tmp_path):
 
 def test_without_litemongo_one_line_says_what_to_install(tmp_path, monkeypatch, capsys):
     config = StoreConfig(None, "newsbot", tmp_path / "data")
-    old_store(config)
+    config.litemongo_dir.mkdir(parents=True)  # what litemongo leaves: one SQLite file per collection
+    with sqlite3.connect(config.litemongo_dir / ARTICLES) as db:
+        db.execute("CREATE TABLE documents (_id TEXT PRIMARY KEY, doc BLOB)")
     for key in ("NEWSBOT_MONGO_URI", "MONGO_URI", "NEWSBOT_MONGO_DB"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setitem(sys.modules, "litemongo", None)  # import litemongo now raises ImportError
