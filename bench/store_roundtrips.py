@@ -55,7 +55,7 @@ class Commands(monitoring.CommandListener):
 
 def bench_insert(uri: str, items: int, batch_size: int, data_dir: Path, rate: float = 0.0,
                  flush_seconds: float = 5.0) -> Counter:
-    from newsbot.store import ARTICLES, StoreConfig, StoreWriter, article_upsert
+    from newsbot.store import StoreConfig, StoreWriter, article_op
 
     listener = Commands()
     config = StoreConfig(uri, "bench_roundtrips", data_dir)
@@ -66,7 +66,7 @@ def bench_insert(uri: str, items: int, batch_size: int, data_dir: Path, rate: fl
         doc = {"canonical_url": f"https://bench.example/haber/{n}", "source": "bench", "site": "bench.example",
                "title": f"Haber {n}", "body": ["paragraf bir", "paragraf iki"],
                "published_at": "2026-01-02T10:00:00+03:00", "fetched_at": "2026-01-02T07:00:00+00:00"}
-        writer.put((ARTICLES, *article_upsert(doc)))
+        writer.put(article_op(doc))
         if rate:
             time.sleep(1 / rate)  # a steady feed of `rate` items per second
         elif n % 50 == 49:

@@ -1,8 +1,8 @@
 """Cost of the embedded store as it grows: CPU ms per article per 1,000-article window and RSS.
 
-    python bench/store_scaling.py                          # 20,000 articles, current store, then plain litemongo
-    python bench/store_scaling.py --articles 5000 --impls indexed
-    python bench/store_scaling.py --impls indexed,plain --rounds 2   # interleaved, side by side
+    python bench/store_scaling.py                          # 20,000 articles into the embedded (sqlite3) store
+    python bench/store_scaling.py --articles 5000 --impls embedded,ferretdb   # and into FerretDB (~/go/bin)
+    python bench/store_scaling.py --rounds 2               # interleaved rounds
 
 N synthetic Turkish articles (bench/site.py's sentence generator; about one in ten republishes an
 earlier article's text under another headline and URL, so clustering joins stories) go through the
@@ -13,8 +13,8 @@ embedded store. After each window of 1,000 articles the writer is drained, then 
 (all threads) of the window is divided by 1,000; RSS is read from /proc at every window.
 
 Implementations (each run in its own process, so RSS is that implementation's alone):
-- indexed: what newsbot.store.open_client gives now (newsbot.embedded_store: query index in SQLite);
-- plain:   litemongo's own CollectionStore (in-process hash indexes rebuilt when another connection writes).
+- embedded: newsbot.store.sqlite (the default without a URI);
+- ferretdb: newsbot.store.mongo against a FerretDB started here (or NEWSBOT_TEST_MONGO_URI).
 """
 
 from __future__ import annotations
@@ -92,21 +92,21 @@ def run_one(impl: str, n: int, batch: int, data_dir: Path, text: str = "varied")
     """Feed n articles through DedupePipeline + StorePipeline into a fresh store under data_dir."""
     from scrapy.settings import Settings
 
-    import newsbot.store as store
+    from newsbot.dates import to_utc
     from newsbot.store import StoreConfig
     from pipelines.dedupe import DedupePipeline, _Job
-    from pipelines.store import StorePipeline
+    from pipelines.store import StorePipeline, attach_writes
 
-    if impl == "plain":
-        store.EMBEDDED_INDEXED = False  # litemongo's own CollectionStore: the state before the SQLite index
     for key in ("NEWSBOT_MONGO_URI", "MONGO_URI", "NEWSBOT_MONGO_DB"):
         os.environ.pop(key, None)
+    if impl == "ferretdb":
+        os.environ["NEWSBOT_MONGO_URI"] = os.environ["NEWSBOT_BENCH_MONGO_URI"]
     settings = Settings({"NEWSBOT_DATA_DIR": str(data_dir), "NEWSBOT_MONGO_DB": "bench", "NEWSBOT_DEDUPE_BATCH": batch})
     storer = StorePipeline(StoreConfig.from_settings(settings), batch_size=100, flush_seconds=5.0)
     storer.open_spider()
     dedupe = DedupePipeline(settings)
     dedupe._open_store()  # the worker thread's client, here in this thread (the batches run here too)
-    from newsbot.stories import story_text, to_utc_naive
+    from newsbot.stories import story_text
 
     windows = []
     feed = articles(n, text=text)
@@ -120,9 +120,9 @@ def run_one(impl: str, n: int, batch: int, data_dir: Path, text: str = "varied")
         for start in range(0, len(docs), batch):
             jobs = []
             for doc in docs[start:start + batch]:
-                jobs.append(_Job(doc, doc["canonical_url"], datetime.now(timezone.utc).replace(tzinfo=None),
+                jobs.append(_Job(doc, doc["canonical_url"], datetime.now(timezone.utc),
                                  doc["content_hash"], doc["lead"], doc["body"], doc["site"], doc["title"],
-                                 doc["agency"], to_utc_naive(doc["published_at"])))
+                                 doc["agency"], to_utc(doc["published_at"])))
             t0 = time.thread_time()
             for job in jobs:  # the batch's MinHash signatures (what _process_batch would compute), timed apart
                 job.signature = dedupe.clusterer.signer.sign(story_text(job.lead, job.body))
@@ -132,7 +132,7 @@ def run_one(impl: str, n: int, batch: int, data_dir: Path, text: str = "varied")
             sign_cpu += t1 - t0
             for job in jobs:
                 job.item["story_id"] = job.story_id
-                storer.process_item(job.item)
+                storer.process_item(attach_writes(job.item, job.writes))
         fed += len(docs)
         writer = storer.writer
         while writer.totals.get("inserted", 0) + writer.totals.get("updated", 0) < fed:  # drain: the window's writes
@@ -170,13 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--batch", type=int, default=20,
                         help="articles per dedupe batch (a crawl's batch is what waits in the queue: 1–200)")
-    parser.add_argument("--impls", default="indexed,plain", help="comma-separated: indexed, plain")
+    parser.add_argument("--impls", default="embedded", help="comma-separated: embedded, ferretdb")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--text", choices=["varied", "site"], default="varied",
                         help="varied: unrelated articles share no wording (as real news); site: bench/site.py's "
                              "templated text as is (LSH candidates grow with the store)")
     parser.add_argument("--max-articles", default="",
-                        help="per implementation, e.g. plain=5000: stop that one early (plain grows O(N) per article)")
+                        help="per implementation, e.g. ferretdb=5000: stop that one early")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -186,13 +186,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     limits = {k: int(v) for k, v in (part.split("=") for part in args.max_articles.split(",") if part)}
     results = []
-    for _ in range(args.rounds):
-        for impl in args.impls.split(","):
-            count = min(args.articles, limits.get(impl, args.articles))
-            out = subprocess.run([sys.executable, __file__, "--child", impl, "--articles", str(count),
-                                  "--batch", str(args.batch), "--text", args.text], stdout=subprocess.PIPE,
-                                 text=True, check=True)
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    with tempfile.TemporaryDirectory(prefix="newsbot-scaling-") as tmp:
+        server, env = None, dict(os.environ)
+        if "ferretdb" in args.impls.split(","):
+            env["NEWSBOT_BENCH_MONGO_URI"] = os.environ.get("NEWSBOT_TEST_MONGO_URI", "")
+            if not env["NEWSBOT_BENCH_MONGO_URI"]:
+                from tests.plugin_mongo import FerretDB
+
+                server = FerretDB(Path(tmp) / "ferretdb").start()
+                env["NEWSBOT_BENCH_MONGO_URI"] = server.uri
+        try:
+            for _ in range(args.rounds):
+                for impl in args.impls.split(","):
+                    if impl == "ferretdb":
+                        import pymongo
+
+                        with pymongo.MongoClient(env["NEWSBOT_BENCH_MONGO_URI"]) as client:
+                            client.drop_database("bench")
+                    count = min(args.articles, limits.get(impl, args.articles))
+                    out = subprocess.run([sys.executable, __file__, "--child", impl, "--articles", str(count),
+                                          "--batch", str(args.batch), "--text", args.text], stdout=subprocess.PIPE,
+                                         text=True, check=True, env=env)
+                    results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        finally:
+            if server is not None:
+                server.stop()
     print(f"\n{args.articles} articles ({args.text} text), dedupe batches of {args.batch}, store batches of 100; "
           "CPU = process CPU (all threads) per article in the 1,000-article window ending there")
     marks = [m for m in (1000, 2000, 5000, 10000, 15000, 20000) if m <= args.articles]

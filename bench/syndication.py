@@ -1,7 +1,7 @@
 """Syndication benchmark: pairwise precision / recall of story clustering and milliseconds per article.
 
     python bench/syndication.py                       # fixture set, in-memory signature index
-    python bench/syndication.py --store embedded      # the same through the store (litemongo under a temp dir)
+    python bench/syndication.py --store embedded      # the same through the store (sqlite3 under a temp dir)
     python bench/syndication.py --store "$MONGO_URI"  # … or a MongoDB server (a throw-away database)
     python bench/syndication.py --scale 100000        # first fill the index with 100,000 synthetic
                                                       # signatures, then time the fixture articles
@@ -27,39 +27,61 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from newsbot.dates import to_utc as to_utc_naive  # noqa: E402 - (aware UTC; the name kept)
 from newsbot.stories import (  # noqa: E402
     MemoryIndex,
     StoryClusterer,
     StoryParams,
     pairwise_scores,
-    to_utc_naive,
 )
 from tests.fixtures.syndication.generate import generate  # noqa: E402
 
 
+class StoreBackedIndex:
+    """A SignatureIndex read from and written to a newsbot store, one article at a time (the crawl batches
+    these reads and writes: pipelines/dedupe.py, newsbot/story_store.py)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def get(self, key: str):
+        return self.store.signatures([key]).get(key)
+
+    def candidates(self, bands, not_before):
+        return self.store.signatures_by_bands(bands, not_before)
+
+    def add(self, doc: dict) -> None:
+        self.add_many([doc])
+
+    def add_many(self, docs: list[dict]) -> None:
+        from newsbot.store import SIGNATURES
+
+        counts = self.store.write([(SIGNATURES, doc) for doc in docs])
+        if counts.failed or counts.rejected:
+            raise RuntimeError(counts.error)
+
+
 @contextlib.contextmanager
 def open_index(store: str | None):
-    """(index, description) for --store: None → MemoryIndex, "embedded" → litemongo in a temp dir, else a URI."""
+    """(index, description) for --store: None → MemoryIndex, "embedded" → the sqlite3 store in a temp dir,
+    else a MongoDB URI (a throw-away database)."""
     if not store:
         yield MemoryIndex(), "in-memory index"
         return
-    from newsbot.store import StoreConfig, open_client
-    from newsbot.story_store import SIGNATURES, StoreIndex, ensure_story_indexes
+    from newsbot.store import StoreConfig, open_store
 
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         db_name = f"bench_{uuid.uuid4().hex[:8]}"
         uri = None if store == "embedded" else store
-        client = open_client(StoreConfig(uri, db_name, Path(tmp)))
-        db = client[db_name]
-        ensure_story_indexes(db)
-        try:
-            yield StoreIndex(db), f"store index ({'embedded litemongo' if uri is None else 'MongoDB server'})"
-        finally:
-            with contextlib.suppress(Exception):
-                db[SIGNATURES].drop()
+        with open_store(StoreConfig(uri, db_name, Path(tmp))) as opened:
+            opened.ensure_schema()
+            try:
+                kind = "embedded sqlite3" if uri is None else "MongoDB server"
+                yield StoreBackedIndex(opened), f"store index ({kind})"
+            finally:
                 if uri:
-                    client.drop_database(db_name)
-            client.close()
+                    with contextlib.suppress(Exception):
+                        opened.client.drop_database(db_name)
 
 
 def fill_synthetic(clusterer: StoryClusterer, n: int, now, seed: int = 7) -> float:
@@ -73,11 +95,10 @@ def fill_synthetic(clusterer: StoryClusterer, n: int, now, seed: int = 7) -> flo
         seen = now - timedelta(minutes=int(rng.integers(0, 60 * 24 * 3)))
         docs.append({"_id": f"https://synthetic.example/{i}", "story_id": f"syn{i}", "bands": signer.band_keys(values),
                      "minhash": values.tobytes(), "size": 120, "published_at": seen, "seen_at": seen,
-                     "site": "synthetic.example", "url": f"https://synthetic.example/{i}"})
-    collection = getattr(clusterer.index, "collection", None)
-    if collection is not None:
+                     "site": "synthetic.example", "url": f"https://synthetic.example/{i}", "scheme": signer.scheme})
+    if isinstance(clusterer.index, StoreBackedIndex):
         for i in range(0, n, 1000):
-            collection.insert_many(docs[i:i + 1000], ordered=False)
+            clusterer.index.add_many(docs[i:i + 1000])
     else:
         for doc in docs:
             clusterer.index.add(doc)

@@ -12,6 +12,7 @@ COMMANDS = {
     "strip": ("pipelines.strip_chrome_cli", "strip site chrome from plain text: strip FILE.txt [--title T]"),
     "status": ("newsbot.status", "what a dashboard watches: articles per source per day, last runs"),
     "replay-spool": ("newsbot.spool_cli", "write articles spooled during a store outage to the store"),
+    "migrate-store": ("newsbot.store.migrate", "copy an embedded store of newsbot < 0.3 (litemongo) into the new one"),
     "demo": ("newsbot.demo.cli", "serve the bundled demo site on 127.0.0.1, crawl it, print what landed"),
 }
 

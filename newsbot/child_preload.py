@@ -12,8 +12,7 @@ import logging
 
 import scrapy.cmdline  # noqa: F401 - a child re-runs the crawl's `scrapy` script: cheap once this is imported
 
-import newsbot.embedded_store  # noqa: F401 - the dedupe and store children's store
-import newsbot.store  # noqa: F401
+import newsbot.store.sqlite  # noqa: F401 - the dedupe and store children's store
 import pipelines.dedupe  # noqa: F401
 from newsbot.extract_pool import warm_up
 

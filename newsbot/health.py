@@ -197,11 +197,25 @@ def check_exceptions(stats: Mapping, t: Thresholds) -> Check:
     return Check("exceptions", status, "" if status == OK else reason, {**detail, "ratio": round(ratio, 3)})
 
 
+def check_store(stats: Mapping) -> Check:
+    """Writes the store did not take during the run: spooled (replayed later) warns, lost (a full spool) fails."""
+    spooled = _count(stats, "newsbot/store/spooled")
+    other = _count(stats, "newsbot/store/spooled_other")
+    lost = _count(stats, "newsbot/store/spool_overflow")
+    detail = {"spooled": spooled, "spooled_other": other, "spool_overflow": lost}
+    if lost:
+        return Check("store", FAIL, f"{lost} write(s) lost: the outage spool was full (NEWSBOT_SPOOL_MAX_OPS)", detail)
+    if spooled or other:
+        return Check("store", WARN, f"{spooled} article(s) and {other} story/signature/run write(s) spooled during "
+                     "a store outage (replayed by the next run or `python3 -m newsbot replay-spool`)", detail)
+    return Check("store", OK, "", detail)
+
+
 def evaluate(stats: Mapping, reason: str, history: list[int] | None, t: Thresholds | None = None) -> dict:
     """The `health` field: {"verdict", "reasons": [one line per non-ok check], "checks": {name: …}}."""
     t = t or Thresholds()
     checks = [check_finish_reason(reason, t), check_items(stats, history, t), check_coverage(stats, t),
-              check_http_errors(stats, t), check_exceptions(stats, t)]
+              check_http_errors(stats, t), check_exceptions(stats, t), check_store(stats)]
     verdict = max((c.status for c in checks), key=_RANK.get)
     return {
         "verdict": verdict,
@@ -211,40 +225,32 @@ def evaluate(stats: Mapping, reason: str, history: list[int] | None, t: Threshol
 
 
 # -- history, webhook, the extension -------------------------------------------------------------
-def past_item_counts(db, source: str, runs: int) -> list[int]:
+def past_item_counts(store, source: str, runs: int) -> list[int]:
     """Items stored by the source's last `runs` finished crawls, newest first; runs judged fail are
     left out, so that a site that stays broken keeps failing instead of lowering the median."""
-    from newsbot.store import RUNS
-
-    cursor = db[RUNS].find({"source": source, "status": "finished"}, {"items": 1, "health": 1})
     counts = []
-    for doc in cursor.sort("started_at", -1).limit(runs * 3):
+    for doc in store.runs(source, limit=runs * 3, finished=True):
         if (doc.get("health") or {}).get("verdict") != FAIL:
             counts.append(int((doc.get("items") or {}).get("scraped") or 0))
     return counts[:runs]
 
 
 def read_history(config, source: str, runs: int, attempts: int = 3, delay: float = 0.0) -> list[int]:
-    """past_item_counts() through a client of its own (opened and used in the calling thread).
-    Delayed and retried: litemongo clients opening a new embedded store at the same moment can
-    collide (FileExistsError, "UNIQUE constraint failed: info.key"); the crawl's own clients go first."""
-    from newsbot.store import StoreError, open_client
+    """past_item_counts() through a store connection of its own (opened and used in the calling thread);
+    delayed (the crawl's own connections go first) and retried (a store busy creating its schema)."""
+    from newsbot.store import StoreError, open_store
 
     time.sleep(delay)
     for attempt in range(attempts):
-        client = None
         try:
-            client = open_client(config)
-            return past_item_counts(client[config.db_name], source, runs)
+            with open_store(config) as store:
+                return past_item_counts(store, source, runs)
         except StoreError:
             raise
         except Exception:
             if attempt == attempts - 1:
                 raise
             time.sleep(0.3 * (attempt + 1))
-        finally:
-            if client is not None:
-                client.close()
     return []
 
 
@@ -348,9 +354,10 @@ class RunHealth:
         try:
             return self._history.result(timeout=max(5.0, self.store.timeout_ms / 1000 * 2))
         except Exception as exc:
-            from newsbot.store import mask
+            from newsbot.store import short_error
 
-            logger.warning("run health: past runs of %s unavailable (%s); items not compared", self.source, mask(exc))
+            logger.warning("run health: past runs of %s unavailable (%s); items not compared", self.source,
+                           short_error(exc))
             return None
 
     def judge(self, reason: str) -> dict:

@@ -23,8 +23,8 @@ from itemadapter import ItemAdapter, is_item
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
-from newsbot.stories import to_utc_naive
-from newsbot.story_store import open_database, stored_articles, utcnow_naive
+from newsbot.dates import to_utc, utcnow
+from newsbot.store import StoreConfig, open_store, short_error
 from newsbot.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class IncrementalMiddleware:
         self.window = timedelta(days=settings.getfloat("NEWSBOT_SEEN_WINDOW_DAYS", 30.0))
         self.enabled = settings.getbool("NEWSBOT_INCREMENTAL", True) and self.window > timedelta(0)
         self.batch_size = max(1, settings.getint("NEWSBOT_INCREMENTAL_BATCH", 200))
-        self.client = self.db = None
+        self.store = None
         self.store_down = False
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -73,23 +73,24 @@ class IncrementalMiddleware:
         return middleware
 
     def spider_closed(self, spider=None) -> None:
-        if self.client is not None:
+        if self.store is not None:
             with contextlib.suppress(Exception):
-                self.client.close()
-        self.client = self.db = None
+                self.store.close()
+        self.store = None
 
-    def _database(self):
-        if self.db is None and not self.store_down:
+    def _open(self):
+        if self.store is None and not self.store_down:
             try:
-                self.client, self.db = open_database(self.settings)
+                self.store = open_store(StoreConfig.from_settings(self.settings))
             except Exception as exc:
                 self._store_failed(exc)
-        return self.db
+        return self.store
 
     def _store_failed(self, exc: Exception) -> None:
-        logger.warning("incremental: store unavailable, fetching every article this run: %s", exc)
+        logger.warning("incremental: store unavailable, fetching every article this run: %s", short_error(exc))
         self.stats.inc_value("newsbot/incremental/store_error")
-        self.store_down, self.db = True, None
+        self.store_down = True
+        self.spider_closed()
 
     async def process_spider_output(self, response, result):
         pending: list[Request] = []
@@ -111,13 +112,13 @@ class IncrementalMiddleware:
         """The requests to schedule: new URLs, and stored ones whose feed date is newer than our copy."""
         if not requests:
             return []
-        db = self._database()
-        if db is None:
+        store = self._open()
+        if store is None:
             return requests
         keys = [canonical_url(r.url) for r in requests]
         try:
-            stored = stored_articles(db, keys, seen_since=utcnow_naive() - self.window)
-        except Exception as exc:  # pymongo / litemongo errors: fail open
+            stored = store.known_articles(keys, seen_since=utcnow() - self.window)
+        except Exception as exc:  # pymongo / sqlite3 errors: fail open
             self._store_failed(exc)
             return requests
         out = []
@@ -128,8 +129,8 @@ class IncrementalMiddleware:
                 out.append(request)
                 continue
             lastmod = parse_lastmod(request.meta.get("newsbot_lastmod"))
-            ours = to_utc_naive(doc.get("fetched_at")) or doc.get("last_seen")
-            if lastmod is not None and ours is not None and to_utc_naive(lastmod) > ours:
+            ours = to_utc(doc.get("fetched_at")) or to_utc(doc.get("last_seen"))
+            if lastmod is not None and ours is not None and to_utc(lastmod) > ours:
                 self.stats.inc_value("newsbot/incremental/refetch_changed")
                 request.meta["newsbot_refetch"] = True
                 out.append(request)
@@ -142,6 +143,6 @@ class IncrementalMiddleware:
         """A re-fetched article was updated at least when its feed says so."""
         feed_time = parse_lastmod(lastmod)
         adapter = ItemAdapter(item)
-        page_time = to_utc_naive(adapter.get("updated_at"))
-        if feed_time is not None and (page_time is None or page_time < to_utc_naive(feed_time)):
+        page_time = to_utc(adapter.get("updated_at"))
+        if feed_time is not None and (page_time is None or page_time < to_utc(feed_time)):
             adapter["updated_at"] = feed_time.isoformat()

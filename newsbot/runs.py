@@ -19,7 +19,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from newsbot.store import RUNS, ClientThread, Spool, StoreConfig, sanitize, short_error, utcnow
+from newsbot.store import RUNS, Spool, StoreConfig, StoreThread, sanitize, short_error, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ def build_run_record(stats: Mapping, *, run_id: str, spider: str, source: str, s
             "inserted": int(stats.get("newsbot/store/inserted", 0)),
             "updated": int(stats.get("newsbot/store/updated", 0)),
             "spooled": int(stats.get("newsbot/store/spooled", 0)),
+            "spooled_other": int(stats.get("newsbot/store/spooled_other", 0)),  # stories, signatures
+            "spool_overflow": int(stats.get("newsbot/store/spool_overflow", 0)),
             "rejected": int(stats.get("newsbot/store/rejected", 0)),
             "dropped": int(stats.get("item_dropped_count", 0)),
             "dropped_by_reason": dropped_by_reason,
@@ -94,6 +96,11 @@ def build_run_record(stats: Mapping, *, run_id: str, spider: str, source: str, s
     return sanitize(record)
 
 
+def _raise_failed(counts) -> None:
+    if counts.failed or counts.rejected:
+        raise RuntimeError(counts.error or "not written")
+
+
 def spider_source(spider) -> str:
     config = getattr(spider, "config", None)
     return getattr(config, "name", None) or spider.name
@@ -104,7 +111,7 @@ class CrawlRuns:
         self.config = config
         self.stats = stats
         self.timeout = timeout
-        self.thread: ClientThread | None = None
+        self.thread: StoreThread | None = None
         self.run_id = ""
         self.started_at: datetime | None = None
 
@@ -127,11 +134,11 @@ class CrawlRuns:
         except Exception as exc:
             logger.error("crawl run not recorded: %s", short_error(exc))
             return
-        self.thread = ClientThread(self.config, name="newsbot-runs")
+        self.thread = StoreThread(self.config, name="newsbot-runs")
         self.thread.start()
         record = start_record(self.run_id, spider.name, spider_source(spider), self.started_at,
                               self.config.describe())
-        future = self.thread.submit(lambda db: db[RUNS].insert_one(record))
+        future = self.thread.submit(lambda store: _raise_failed(store.write([(RUNS, record)])))
         future.add_done_callback(self._opened_done)
 
     def _opened_done(self, future) -> None:
@@ -147,8 +154,7 @@ class CrawlRuns:
             started_at=self.started_at, finished_at=utcnow(), reason=reason, store=self.config.describe(),
         )
         thread, self.thread = self.thread, None
-        update = {"$set": {k: v for k, v in record.items() if k != "_id"}}
-        future = thread.submit(lambda db: db[RUNS].update_one({"_id": self.run_id}, update, upsert=True))
+        future = thread.submit(lambda store: _raise_failed(store.write([(RUNS, record)])))
         thread.stop()
 
         def wait() -> None:
@@ -157,7 +163,7 @@ class CrawlRuns:
                 logger.info("crawl run %s recorded: %s, %d items scraped", self.run_id, record["status"],
                             record["items"]["scraped"])
             except Exception as exc:
-                Spool.for_config(self.config).append([(RUNS, {"_id": self.run_id}, update)])
+                Spool.for_config(self.config).append([(RUNS, record)])
                 logger.warning("crawl run %s could not be written (%s); spooled for replay",
                                self.run_id, short_error(exc))
 

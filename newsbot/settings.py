@@ -111,6 +111,8 @@ NEWSBOT_STORY_SIGNATURE_DAYS = 7
 NEWSBOT_DEDUPE_BATCH = 200  # articles per dedupe group commit (store reads and writes batched off the reactor thread)
 # Dedupe batches run in one child process (False: a thread, sharing the GIL with the reactor).
 NEWSBOT_DEDUPE_PROCESS = True
+# This run's latest signatures kept in memory until the store stage has written them (dedupe only reads).
+NEWSBOT_DEDUPE_RECENT = 1000
 
 # Storage: MongoDB when NEWSBOT_MONGO_URI (or MONGO_URI) is set, else the embedded store here.
 NEWSBOT_DATA_DIR = "data"
@@ -124,12 +126,14 @@ NEWSBOT_MONGO_TIMEOUT_MS = 3000  # server selection/connect timeout: an outage n
 NEWSBOT_STORE_RETRIES = 3  # attempts after the first, before a batch is spooled
 NEWSBOT_STORE_BACKOFF_SECONDS = 1.0  # 1 s, 2 s, 4 s …
 NEWSBOT_STORE_COOLDOWN_SECONDS = 30.0  # after a spool, batches go straight to the spool for this long
+NEWSBOT_SPOOL_MAX_OPS = 200_000  # the outage spool's bound: the oldest ops are kept, the overflow counted and logged
 NEWSBOT_RUNS_ENABLED = True
 
 EXTENSIONS = {
     "newsbot.stats_file.StatsFile": 500,
     "newsbot.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
     "newsbot.health.RunHealth": 610,  # run health verdict in the run record; alerts (thresholds: newsbot/health.py)
+    "newsbot.metrics.MetricsFile": 620,  # Prometheus textfile after every crawl, when NEWSBOT_METRICS_DIR is set
     "newsbot.gc_tuning.GcTuning": 700,  # fewer garbage collections (newsbot/gc_tuning.py); None to keep Python's
     "newsbot.malloc_tuning.MallocTrim": 710,  # free heap pages given back every few seconds (newsbot/malloc_tuning.py)
 }

@@ -11,7 +11,7 @@ import contextlib
 import sys
 
 from newsbot import settings as defaults
-from newsbot.store import Spool, StoreConfig, StoreError, ensure_indexes, open_client, short_error
+from newsbot.store import Spool, StoreConfig, StoreError, open_store, short_error
 
 
 def store_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,23 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     if not waiting:
         print(f"replay-spool: nothing spooled in {spool.path}")
         return 0
-    client = None
     try:
-        client = open_client(config)
-        db = client[config.db_name]
-        with contextlib.suppress(Exception):
-            ensure_indexes(db)
-        counts = spool.replay(db)
+        with open_store(config) as store:
+            with contextlib.suppress(Exception):
+                store.ensure_schema()
+            counts = spool.replay(store.write)
     except StoreError as exc:
         print(f"replay-spool: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
         print(f"replay-spool: {short_error(exc)}", file=sys.stderr)
         return 2
-    finally:
-        if client is not None:
-            client.close()
-    print(f"replay-spool: {waiting} spooled op(s) for {config.describe()}: {counts.inserted} inserted, "
-          f"{counts.updated} updated, {counts.rejected} rejected (see {spool.rejected_path}), {counts.failed} still "
+    print(f"replay-spool: {waiting} spooled op(s) for {config.describe()}: {counts.written} written "
+          f"({counts.inserted} articles inserted, {counts.updated} updated), {counts.rejected} rejected "
+          f"(see {spool.rejected_path}), {counts.failed} still "
           "spooled" + (f" ({counts.error})" if counts.failed and counts.error else ""))
     return 1 if counts.failed else 0

@@ -1,7 +1,7 @@
 """`python -m newsbot status`: what an ops dashboard watches, from MongoDB or the embedded store.
 
-- articles per source per day for the last --days days (the day of published_at as the page gives it,
-  i.e. Istanbul time for Turkish sites), with each source's total;
+- articles per source per day for the last --days days (the Europe/Istanbul calendar day of published_at:
+  an article published at 00:30+03:00 counts on that Turkish day), with each source's total;
 - the last --runs crawl runs per source: status, items, errors, duration (and health when recorded).
 
 `--json` prints the same as one JSON document. A bad URI or an unreachable server: one line on
@@ -16,15 +16,15 @@ import sys
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from newsbot.dates import istanbul_today
 from newsbot.spool_cli import config_from, store_arguments
-from newsbot.store import ARTICLES, RUNS, Spool, StoreConfig, StoreError, open_client, short_error
-
-ISTANBUL = timezone(timedelta(hours=3), "Europe/Istanbul")  # no DST since 2016
+from newsbot.store import Spool, Store, StoreConfig, StoreError, open_store, short_error
+from newsbot.store.migrate import notice
 
 
 def _aware(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)  # both pymongo and litemongo give naive UTC
+        return value.replace(tzinfo=timezone.utc)
     return value
 
 
@@ -36,24 +36,14 @@ def _get(doc: dict, dotted: str, default: Any = None) -> Any:
     return doc
 
 
-def collect(db, days: int, runs: int, today: date | None = None) -> dict:
+def collect(store: Store, days: int, runs: int, today: date | None = None) -> dict:
     """The status as plain data (what --json prints, before datetimes become strings)."""
     day_list = collect_days(days, today)
-    articles: dict[str, dict] = {}
-    for source in sorted(s for s in db[ARTICLES].distinct("source") if s):
-        per_day = dict.fromkeys(day_list, 0)
-        cursor = db[ARTICLES].find({"source": source, "published_at": {"$gte": day_list[0]}},
-                                   {"published_at": 1, "_id": 0})
-        for doc in cursor:
-            day = str(doc.get("published_at") or "")[:10]
-            if day in per_day:
-                per_day[day] += 1
-        articles[source] = {"total": db[ARTICLES].count_documents({"source": source}), "per_day": per_day}
     run_docs: list[dict] = []
-    for source in sorted(s for s in db[RUNS].distinct("source") if s):
-        for doc in db[RUNS].find({"source": source}).sort("started_at", -1).limit(runs):
+    for source in store.run_sources():
+        for doc in store.runs(source, limit=runs):
             run_docs.append({key: _aware(value) for key, value in doc.items()})
-    return {"days": day_list, "articles": articles, "runs": run_docs}
+    return {"days": day_list, "articles": store.articles_per_day(day_list), "runs": run_docs}
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -133,14 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     config: StoreConfig = config_from(args)
     try:
         config.check()
-        if not config.uri and not config.embedded_dir.exists():
+        if (line := notice(config)) is not None:
+            print(f"status: {line}", file=sys.stderr)
+        if not config.uri and not config.sqlite_path.exists():
             status = {"days": collect_days(args.days), "articles": {}, "runs": []}
         else:
-            client = open_client(config)
-            try:
-                status = collect(client[config.db_name], args.days, args.runs)
-            finally:
-                client.close()
+            with open_store(config) as store:
+                status = collect(store, args.days, args.runs)
     except StoreError as exc:
         print(f"status: {exc}", file=sys.stderr)
         return 2
@@ -160,5 +149,5 @@ def main(argv: list[str] | None = None) -> int:
 
 def collect_days(days: int, today: date | None = None) -> list[str]:
     """The last `days` days up to today (Istanbul), oldest first, as YYYY-MM-DD."""
-    today = today or datetime.now(ISTANBUL).date()
+    today = today or istanbul_today()
     return [(today - timedelta(days=n)).isoformat() for n in range(days - 1, -1, -1)]

@@ -13,21 +13,34 @@ same story when
 The new article joins the story of its best match (highest Jaccard); with no match it starts a new
 story. Only band-key look-ups reach the index, so the cost per article does not grow with the
 number of stored articles. The index is an interface (`SignatureIndex`): `MemoryIndex` here for
-benchmarks, `newsbot.story_store.StoreIndex` for the store (MongoDB / embedded).
+benchmarks and the fallback, `newsbot.story_store.BatchIndex` over the store (MongoDB / embedded).
+
+Signatures cannot change silently: the hashing is newsbot's own (SHA-1 of each shingle, MurmurHash3's
+fmix32, affine permutations read from newsbot/data/minhash_permutations.json, band keys by blake2b), and
+every signature carries its `scheme` id (hashing version, permutations, shingle size, bands × rows). A
+stored signature of another scheme is never compared: it is refused and counted (`refused_scheme`), and
+an article re-signed under the current scheme keeps its story.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from newsbot.dates import to_utc, utcnow
 from newsbot.text import fold, shingle_bytes
+
+PERMUTATIONS_FILE = Path(__file__).parent / "data" / "minhash_permutations.json"
+HASHING_VERSION = "mh1"  # sha1[:4] LE → fmix32 → a·h + b (uint32) → min; band key blake2b-8. Change = new version.
 
 _MAX_HASH32 = (1 << 32) - 1
 # MurmurHash3 fmix32 shifts and multipliers (datasketch.minhash._FMIX_CONSTANTS[32]; shift 3 = shift 1).
@@ -82,34 +95,43 @@ def story_text(lead: str, body: Sequence[str]) -> list[str]:
     return parts
 
 
-def to_utc_naive(value) -> datetime | None:
-    """ISO 8601 string or datetime → naive UTC datetime (what MongoDB and litemongo give back)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
+@cache
+def frozen_permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) of the affine permutations for `num_perm`, from the committed data file."""
+    table = json.loads(PERMUTATIONS_FILE.read_text(encoding="utf-8"))["permutations"]
+    if str(num_perm) not in table:
+        raise ValueError(f"no frozen MinHash permutations for NEWSBOT_STORY_NUM_PERM={num_perm} (have "
+                         f"{', '.join(sorted(table, key=int))}): run scripts/make_minhash_permutations.py {num_perm}")
+    return (np.array(table[str(num_perm)]["a"], dtype=np.uint32), np.array(table[str(num_perm)]["b"], dtype=np.uint32))
+
+
+def scheme_id(params: StoryParams, bands: int | None = None, rows: int | None = None) -> str:
+    """The id stored with every signature: two signatures are comparable only when their ids are equal."""
+    if bands is None or rows is None:
+        bands, rows = lsh_shape(params.lsh_threshold, params.num_perm)
+    return f"{HASHING_VERSION}-affine32s1-p{params.num_perm}-w{params.shingle_size}-b{bands}x{rows}"
+
+
+@cache
+def lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) for the LSH threshold, as datasketch's MinHashLSH chooses them (part of the scheme id,
+    so a change there shows as a scheme mismatch, not as split clusters)."""
+    # Imported here: datasketch brings scipy and redis (~0.5 s), which a crawl process whose dedupe runs in
+    # a child process never needs.
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.2, 0.8))
+    return lsh.b, lsh.r
 
 
 class Signer:
     """Computes signatures; permutations are made once (datasketch makes them per MinHash otherwise)."""
 
     def __init__(self, params: StoryParams = StoryParams()) -> None:
-        # Imported here: datasketch brings scipy and redis (~0.5 s), which a crawl process whose dedupe
-        # runs in a child process never needs.
-        from datasketch import MinHash, MinHashLSH
-
         self.params = params
-        lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm, weights=(0.2, 0.8))
-        self.bands, self.rows = lsh.b, lsh.r
-        a, b = MinHash(num_perm=params.num_perm, seed=1, scheme="affine32").permutations
+        self.bands, self.rows = lsh_shape(params.lsh_threshold, params.num_perm)
+        self.scheme = scheme_id(params, self.bands, self.rows)
+        a, b = frozen_permutations(params.num_perm)
         # As columns: the permuted hashes are then one row per permutation, and the minimum of each row
         # is a contiguous reduction.
         self._a, self._b = a.astype(np.uint32)[:, None], b.astype(np.uint32)[:, None]
@@ -118,10 +140,9 @@ class Signer:
         self._band_prefixes = [f"{i}:" for i in range(self.bands)]
 
     def sign(self, paragraphs: Iterable[str]) -> Signature:
-        """The MinHash of the paragraphs' shingles: bit for bit what datasketch's
-        `MinHash(num_perm, seed=1, scheme="affine32").update_batch(shingles)` gives (signatures stored by
-        earlier crawls must keep matching), for about 35 % less CPU. datasketch calls its Python
-        `sha1_hash32` once per shingle; here SHA-1 runs in one comprehension and the rest in numpy."""
+        """The MinHash of the paragraphs' shingles: bit for bit what datasketch 2.0's
+        `MinHash(num_perm, seed=1, scheme="affine32").update_batch(shingles)` gives (tests/test_signer.py),
+        for about 35 % less CPU; SHA-1 runs in one comprehension and the rest in numpy."""
         grams = shingle_bytes(paragraphs, self.params.shingle_size)
         if grams:
             sha1 = hashlib.sha1
@@ -167,7 +188,7 @@ def similarity(a: Signature, b_values: np.ndarray, b_size: int) -> tuple[float, 
 
 class SignatureIndex(Protocol):
     """Where signatures live. Documents: {_id: canonical_url, story_id, bands, minhash (bytes),
-    size, published_at (naive UTC), seen_at, site, url}."""
+    size, published_at (UTC), seen_at, site, url, scheme}."""
 
     def get(self, key: str) -> dict | None: ...
 
@@ -209,6 +230,7 @@ class Assignment:
     matched: str | None = None  # canonical URL of the best match
     jaccard: float = 0.0
     candidates: int = 0
+    refused_scheme: int = 0  # candidates signed under another scheme, not compared
 
 
 class StoryClusterer:
@@ -220,12 +242,12 @@ class StoryClusterer:
         self.signer = signer or Signer(params)
 
     def is_match(self, sig: Signature, published: datetime, other: dict) -> tuple[bool, float]:
+        if other.get("scheme") != self.signer.scheme:
+            return False, 0.0  # signed another way: never compared (assign counts it)
         other_pub = other.get("published_at") or other.get("seen_at")
         if published and other_pub and abs(published - other_pub) > timedelta(hours=self.params.window_hours):
             return False, 0.0
         other_values = np.frombuffer(other["minhash"], dtype=np.uint32)
-        if len(other_values) != len(sig.minhash):
-            return False, 0.0  # signed with other parameters
         jac, cont = similarity(sig, other_values, other["size"])
         ok = jac >= self.params.threshold or (
             cont >= self.params.containment and min(sig.size, other["size"]) >= self.params.min_shingles
@@ -236,22 +258,25 @@ class StoryClusterer:
                site: str = "", url: str = "", signature: Signature | None = None) -> Assignment:
         """Cluster one article (`key` is its canonical URL) and record its signature (`signature`: the one
         `self.signer` gives for lead and body, when the caller computed it already)."""
-        now = to_utc_naive(now) or datetime.now(timezone.utc).replace(tzinfo=None)
-        published = to_utc_naive(published_at) or now
+        now = to_utc(now) or utcnow()
+        published = to_utc(published_at) or now
         sig = signature if signature is not None else self.signer.sign(story_text(lead, body))
         known = self.index.get(key)
         best: tuple[float, dict] | None = None
-        candidates = 0
+        candidates = refused = 0
         if sig.bands:
             not_before = now - timedelta(days=self.params.signature_days)
             for other in self.index.candidates(sig.bands, not_before):
                 if other["_id"] == key:
                     continue
                 candidates += 1
+                if other.get("scheme") != self.signer.scheme:
+                    refused += 1
+                    continue
                 ok, jac = self.is_match(sig, published, other)
                 if ok and (best is None or jac > best[0]):
                     best = (jac, other)
-        if known is not None:  # seen before (a revision): it keeps its story
+        if known is not None:  # seen before (a revision; or signed under another scheme, now re-signed): its story
             story_id, new = known["story_id"], False
         elif best is not None:
             story_id, new = best[1]["story_id"], False
@@ -260,8 +285,10 @@ class StoryClusterer:
         self.index.add({
             "_id": key, "story_id": story_id, "bands": sig.bands, "minhash": sig.minhash.tobytes(),
             "size": sig.size, "published_at": published, "seen_at": now, "site": site, "url": url,
+            "scheme": self.signer.scheme,
         })
-        return Assignment(story_id, new, best[1]["_id"] if best else None, best[0] if best else 0.0, candidates)
+        return Assignment(story_id, new, best[1]["_id"] if best else None, best[0] if best else 0.0, candidates,
+                          refused)
 
 
 def pairwise_scores(truth: Sequence[str], predicted: Sequence[str]) -> tuple[float, float, int, int, int]:

@@ -3,30 +3,35 @@ and a story_id for every article.
 
 1. URL: a second item with a canonical URL already seen in this run (two request URLs whose pages
    name the same <link rel=canonical>) is dropped — stat `newsbot/dropped/duplicate_url`.
-2. Revision: when the stored document of this canonical URL has another content hash, the document
-   gets revision + 1, previous_content_hash and revised_at (newsbot.story_store.record_revision) —
-   stat `newsbot/dedupe/revised`; the item's updated_at is filled in if the page gave none.
+2. Revision: when the stored document of this canonical URL has another content hash, the stat
+   `newsbot/dedupe/revised` is counted and the item's updated_at filled in if the page gave none (the
+   store stage sets revision, previous_content_hash and revised_at on the document).
 3. Story: MinHash LSH against the signatures in the store (newsbot.stories), story_id set on the
-   item, the `stories` document created or given this outlet — stats `newsbot/dedupe/new_story`,
-   `newsbot/dedupe/joined_story`.
+   item — stats `newsbot/dedupe/new_story`, `newsbot/dedupe/joined_story`, and
+   `newsbot/dedupe/refused_scheme` for stored signatures of another scheme (never compared).
 
-If the store cannot be reached, the run goes on: stories are clustered within the run only
-(stat `newsbot/dedupe/store_error`), and revisions are not counted.
+Dedupe only READS the store. The signature and the story update of each article travel with the item
+(pipelines.store.attach_writes) to the store stage, the one writer of every collection; this run's
+signatures the store stage has not written yet are kept in memory (newsbot.story_store.RecentSignatures,
+the last NEWSBOT_DEDUPE_RECENT of them) so that later batches still cluster with them.
+
+If the store cannot be reached, the run goes on: stories are clustered against this run's recent
+signatures only (stat `newsbot/dedupe/store_error`), and revisions are not counted.
 
 Group commit: in a crawl (a running reactor) steps 2 and 3 run in a worker thread that takes the
 articles waiting in its queue as one batch (up to NEWSBOT_DEDUPE_BATCH, default 200) and makes a
-fixed number of round trips per batch — stored articles and signatures read with `$in` queries, the
-batch clustered in order against them plus its own earlier articles, signatures and stories written
-with one bulk write each — instead of about seven per article on the reactor thread. The results are
-those of clustering the articles one by one (newsbot.story_store.BatchIndex). Called directly (no
-reactor running: tests, tools) process_item does the same for a batch of one and returns the item.
+fixed number of store reads per batch — stored articles and signatures read with one query each, the
+batch clustered in order against them plus its own earlier articles — instead of several per article
+on the reactor thread. The results are those of clustering the articles one by one
+(newsbot.story_store.BatchIndex). Called directly (no reactor running: tests, tools) process_item does
+the same for a batch of one and returns the item.
 
 Dedupe process (NEWSBOT_DEDUPE_PROCESS, default True): in a crawl the batch work (~2 ms of pure
-Python per article: MinHash, the embedded store's queries) runs in one child process (started when
+Python per article: MinHash, the store's queries) runs in one child process (started when
 the pipeline is created, so that its start-up is over before the first article arrives) that
-holds the store connection and the in-memory fallback index, so that it does not hold the crawl
+holds the store connection and the recent signatures, so that it does not hold the crawl
 process's GIL against the reactor. The worker thread only batches, sends the batch's fields and
-waits (the wait releases the GIL); the child sends back per article (story_id, revised, stats).
+waits (the wait releases the GIL); the child sends back per article (story_id, revised, stats, writes).
 If the child dies, the crawl goes on: one error logged, stat `newsbot/dedupe/process_died`, the
 child started again once and the batch sent again; a second death falls back to clustering within
 this run in the crawl process (as when the store is down). No item is lost; an article of a batch
@@ -45,23 +50,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from itemadapter import ItemAdapter
-from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 
 from newsbot.child import child_pool
-from newsbot.stories import MemoryIndex, Signature, StoryClusterer, StoryParams, story_text, to_utc_naive
-from newsbot.story_store import (
-    BatchIndex,
-    ensure_story_indexes,
-    open_database,
-    purge_signatures,
-    record_revisions,
-    record_stories,
-    story_ops,
-    utcnow_naive,
-)
+from newsbot.dates import to_utc, utcnow
+from newsbot.store import SIGNATURES, STORIES, Store, StoreConfig, open_store, short_error, story_payload
+from newsbot.stories import Signature, StoryClusterer, StoryParams, story_text
+from newsbot.story_store import BatchIndex, RecentSignatures
 from newsbot.urls import canonical_url
+from pipelines.store import attach_writes
 
 logger = logging.getLogger(__name__)
 _STOP = object()
@@ -85,6 +83,7 @@ class _Job:
     story_id: str = ""
     revised: bool = False
     stats: list[str] = field(default_factory=list)
+    writes: list = field(default_factory=list)  # (collection, payload) ops for the store stage
     error: BaseException | None = None
     deferred: object = None
 
@@ -100,10 +99,10 @@ class DedupePipeline:
         self.stats = stats
         self.params = StoryParams.from_settings(settings)
         self.batch_size = max(1, settings.getint("NEWSBOT_DEDUPE_BATCH", 200))
-        self.client = None
-        self.db = None
+        self.store: Store | None = None
         self.clusterer: StoryClusterer | None = None
-        self.memory: MemoryIndex | None = None  # the index once the store is unavailable
+        self.recent = RecentSignatures(settings.getint("NEWSBOT_DEDUPE_RECENT", 1000))
+        self._scheme_warned = False
         self.seen_urls: set[str] = set()
         self.worker: _Worker | None = None
         self.use_process = settings.getbool("NEWSBOT_DEDUPE_PROCESS", True)
@@ -168,18 +167,16 @@ class DedupePipeline:
 
     def _open_store(self) -> None:
         try:
-            self.client, self.db = open_database(self.settings)
-            ensure_story_indexes(self.db)
-            purge_signatures(self.db, utcnow_naive() - timedelta(days=self.params.signature_days))
+            self.store = open_store(StoreConfig.from_settings(self.settings))
         except Exception as exc:  # the store being down must not stop the crawl
             self._store_failed(exc)
-        self.clusterer = StoryClusterer(self.memory or MemoryIndex(), self.params)
+        self.clusterer = StoryClusterer(self.recent, self.params)
 
     def _close_store(self) -> None:
-        if self.client is not None:
+        if self.store is not None:
             with contextlib.suppress(Exception):
-                self.client.close()
-        self.client = self.db = None
+                self.store.close()
+        self.store = None
 
     def close_spider(self, spider=None):
         if self.worker is not None:
@@ -190,11 +187,12 @@ class DedupePipeline:
             self._close_store()
 
     def _store_failed(self, exc: Exception) -> None:
-        logger.warning("dedupe: store unavailable, clustering within this run only: %s", exc)
+        logger.warning("dedupe: store unavailable, clustering within this run only: %s", short_error(exc))
         self._inc("newsbot/dedupe/store_error")
-        self.db = None
-        if self.memory is None:
-            self.memory = MemoryIndex()
+        if self.store is not None:
+            with contextlib.suppress(Exception):
+                self.store.close()
+        self.store = None
 
     def process_item(self, item, spider=None):
         adapter = ItemAdapter(item)
@@ -203,9 +201,9 @@ class DedupePipeline:
             self._inc("newsbot/dropped/duplicate_url")
             raise DropItem(f"duplicate_url: {key} (from {adapter.get('url')})")
         self.seen_urls.add(key)
-        job = _Job(item, key, utcnow_naive(), adapter.get("content_hash") or "", adapter.get("lead") or "",
+        job = _Job(item, key, utcnow(), adapter.get("content_hash") or "", adapter.get("lead") or "",
                    list(adapter.get("body") or []), adapter.get("site") or "", adapter.get("title") or "",
-                   adapter.get("agency"), to_utc_naive(adapter.get("published_at")))
+                   adapter.get("agency"), to_utc(adapter.get("published_at")))
         if self.worker is None:
             self._process_batch([job])
             return self._finish(job)
@@ -222,8 +220,8 @@ class DedupePipeline:
         if job.revised:
             adapter = ItemAdapter(job.item)
             if not adapter.get("updated_at"):
-                adapter["updated_at"] = adapter.get("fetched_at") or job.now.isoformat() + "+00:00"
-        return with_story_id(job.item, job.story_id)
+                adapter["updated_at"] = adapter.get("fetched_at") or job.now.isoformat()
+        return attach_writes(with_story_id(job.item, job.story_id), job.writes)
 
     def _deliver(self, job: _Job) -> None:
         if job.error is not None:
@@ -238,46 +236,42 @@ class DedupePipeline:
 
     # -- the batch: revisions, clustering, signatures and stories -----------------------------------
     def _process_batch(self, jobs: list[_Job]) -> None:
-        if self.db is not None:
+        if self.store is not None:
             try:
-                revised = record_revisions(self.db, [(j.key, j.content_hash, j.now) for j in jobs])
-            except PyMongoError as exc:
+                stored = self.store.known_articles([j.key for j in jobs])
+            except Exception as exc:
                 self._store_failed(exc)
-                revised = {}
+                stored = {}
             for job in jobs:
-                if job.key in revised:
+                old = stored.get(job.key, {}).get("content_hash")
+                if old and job.content_hash and old != job.content_hash:
                     job.revised = True
                     job.stats.append("newsbot/dedupe/revised")
         for job in jobs:
             if job.signature is None:  # (bench/store_scaling.py signs beforehand, to time it apart)
                 job.signature = self.clusterer.signer.sign(story_text(job.lead, job.body))
-        index = None
-        if self.db is not None:
-            not_before = min(j.now for j in jobs) - timedelta(days=self.params.signature_days)
-            try:
-                index = BatchIndex(self.db, [j.key for j in jobs], [b for j in jobs for b in j.signature.bands],
-                                   not_before)
-            except PyMongoError as exc:
-                self._store_failed(exc)
-        clusterer = StoryClusterer(index if index is not None else self.memory, self.params, self.clusterer.signer)
+        keys, bands = [j.key for j in jobs], [b for j in jobs for b in j.signature.bands]
+        not_before = min(j.now for j in jobs) - timedelta(days=self.params.signature_days)
+        try:
+            index = BatchIndex(self.store, keys, bands, not_before, self.recent)
+        except Exception as exc:
+            self._store_failed(exc)
+            index = BatchIndex(None, keys, bands, not_before, self.recent)
+        clusterer = StoryClusterer(index, self.params, self.clusterer.signer)
         for job in jobs:
             result = clusterer.assign(job.key, job.lead, job.body, published_at=job.published, now=job.now,
                                       site=job.site, url=job.key, signature=job.signature)
             job.story_id = result.story_id
             job.stats.append("newsbot/dedupe/new_story" if result.new_story else "newsbot/dedupe/joined_story")
-        if index is None or self.db is None:
-            return
-        added = list(index.added.values())
-        try:
-            index.flush()
-            ops = [op for j in jobs for op in story_ops(j.story_id, site=j.site, url=j.key, title=j.title,
-                                                          agency=j.agency, published_at=j.published, now=j.now)]
-            record_stories(self.db, ops)
-        except PyMongoError as exc:
-            self._store_failed(exc)
-            for doc in added:  # later articles of this run still cluster with this batch
-                self.memory.add(doc)
-
+            if result.refused_scheme:
+                job.stats += ["newsbot/dedupe/refused_scheme"] * result.refused_scheme
+                if not self._scheme_warned:
+                    self._scheme_warned = True
+                    logger.warning("dedupe: the store holds story signatures of another scheme (not %s); they are "
+                                   "not compared, and articles are re-signed when seen again", clusterer.signer.scheme)
+            job.writes = [(SIGNATURES, index.added[job.key]),
+                          (STORIES, story_payload(job.story_id, site=job.site, url=job.key, title=job.title,
+                                                  agency=job.agency, published_at=job.published, now=job.now))]
 
     # -- the dedupe process (used from the worker thread) --------------------------------------------
     def _open_worker(self) -> None:
@@ -328,17 +322,16 @@ class DedupePipeline:
                 return
             except Exception as start_exc:  # cannot spawn: as if it died again
                 exc = start_exc
-        logger.error("dedupe: the dedupe process died again (%s); clustering within this run only", exc)
-        self.memory = self.memory or MemoryIndex()
-        self.clusterer = StoryClusterer(self.memory, self.params)
+        logger.error("dedupe: the dedupe process died again (%s); deduplicating in the crawl process", exc)
+        self._open_store()
 
     def _run_batch(self, jobs: list[_Job]) -> None:
         results = self._in_process(_child_batch, [j.fields() for j in jobs]) if self.executor is not None else None
         if results is None:  # thread mode, or the process died twice
             self._process_batch(jobs)
             return
-        for job, (story_id, revised, stats) in zip(jobs, results, strict=True):
-            job.story_id, job.revised, job.stats = story_id, revised, stats
+        for job, (story_id, revised, stats, writes) in zip(jobs, results, strict=True):
+            job.story_id, job.revised, job.stats, job.writes = story_id, revised, stats, writes
 
     def _close_worker(self) -> None:
         if self.executor is None:
@@ -377,7 +370,7 @@ class _ChildStats:
 
 
 def _child_open(settings: dict) -> None:
-    """Initializer: the pipeline with the store open (or the in-memory index when it is down)."""
+    """Initializer: the pipeline with the store open (or clustering within the run when it is down)."""
     global _child
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     _child = DedupePipeline(Settings(settings), _ChildStats())
@@ -388,10 +381,10 @@ def _child_ping() -> tuple[None, list[str]]:
     return None, _child.stats.take()
 
 
-def _child_batch(rows: list[tuple]) -> tuple[list[tuple[str, bool, list[str]]], list[str]]:
+def _child_batch(rows: list[tuple]) -> tuple[list[tuple[str, bool, list[str], list]], list[str]]:
     jobs = [_Job(None, *row) for row in rows]
     _child._process_batch(jobs)
-    return [(j.story_id, j.revised, j.stats) for j in jobs], _child.stats.take()
+    return [(j.story_id, j.revised, j.stats, j.writes) for j in jobs], _child.stats.take()
 
 
 def _child_close() -> tuple[None, list[str]]:

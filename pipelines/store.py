@@ -1,12 +1,15 @@
-"""Storage pipeline: every article becomes (or refreshes) the one document of its canonical URL.
+"""Storage pipeline, the one writer of the store: every article becomes (or refreshes) the one document of
+its canonical URL, and the story signature and story update dedupe computed for it (handed over WITH
+the item: `attach_writes`) are written in the same batch.
 
-Upserts are batched and written by a `StoreWriter` thread (newsbot/store.py) — unordered bulk writes
-flushed by size (NEWSBOT_STORE_BATCH_SIZE), by time (NEWSBOT_STORE_FLUSH_SECONDS) and at close — so
-a slow or absent MongoDB never blocks the crawl. Failed batches are retried with backoff
-(NEWSBOT_STORE_RETRIES, NEWSBOT_STORE_BACKOFF_SECONDS) and then spooled to
-<NEWSBOT_DATA_DIR>/spool/<db>.jsonl, which the next run (or `python -m newsbot replay-spool`) replays.
+Ops are batched and written by a `StoreWriter` thread (newsbot.store.writer) — flushed by size
+(NEWSBOT_STORE_BATCH_SIZE), by time (NEWSBOT_STORE_FLUSH_SECONDS) and at close — so a slow or absent
+store never blocks the crawl. Failed batches are retried with backoff (NEWSBOT_STORE_RETRIES,
+NEWSBOT_STORE_BACKOFF_SECONDS) and then spooled to <NEWSBOT_DATA_DIR>/spool/<db>.jsonl (at most
+NEWSBOT_SPOOL_MAX_OPS ops), which the next run (or `python -m newsbot replay-spool`) replays.
 
-Stats: newsbot/store/inserted, updated, spooled, replayed, rejected, failed_batches, no_url.
+Stats: newsbot/store/inserted, updated, spooled, spooled_other, spool_overflow, replayed, rejected,
+failed_batches, coalesced, signatures_purged, no_url.
 """
 
 from __future__ import annotations
@@ -16,18 +19,42 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from newsbot.store import ARTICLES, StoreConfig, StoreWriter, article_upsert, install_log_masking, utcnow
+from newsbot.store import StoreConfig, StoreWriter, article_op, install_log_masking, utcnow
+from newsbot.store.migrate import notice
+from newsbot.store.spool import DEFAULT_MAX_OPS
 
 logger = logging.getLogger(__name__)
+WRITES_KEY = "_newsbot_store_writes"  # an attribute of the item (a key of a dict item), never exported
+
+
+def attach_writes(item, ops: list):
+    """The item carrying `ops` (story signature, story update) to the store stage; returns the item."""
+    if isinstance(item, dict):
+        item[WRITES_KEY] = ops
+    else:
+        setattr(item, WRITES_KEY, ops)
+    return item
+
+
+def take_writes(item) -> list:
+    """The ops attached to the item, removed from it (so that feed exports never see them)."""
+    if isinstance(item, dict):
+        return item.pop(WRITES_KEY, None) or []
+    ops = getattr(item, WRITES_KEY, None) or []
+    if ops:
+        delattr(item, WRITES_KEY)
+    return ops
 
 
 class StorePipeline:
     def __init__(self, config: StoreConfig, stats=None, batch_size: int = 100, flush_seconds: float = 5.0,
-                 retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0, write_process: bool = False) -> None:
+                 retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0, write_process: bool = False,
+                 spool_max_ops: int = DEFAULT_MAX_OPS, signature_days: float | None = None) -> None:
         self.config = config
         self.stats = stats
         self.options = {"batch_size": batch_size, "flush_seconds": flush_seconds, "retries": retries,
-                        "backoff": backoff, "cooldown": cooldown, "write_process": write_process}
+                        "backoff": backoff, "cooldown": cooldown, "write_process": write_process,
+                        "spool_max_ops": spool_max_ops, "signature_days": signature_days}
         self.writer: StoreWriter | None = None
 
     @classmethod
@@ -42,6 +69,8 @@ class StorePipeline:
             backoff=s.getfloat("NEWSBOT_STORE_BACKOFF_SECONDS", 1.0),
             cooldown=s.getfloat("NEWSBOT_STORE_COOLDOWN_SECONDS", 30.0),
             write_process=s.getbool("NEWSBOT_STORE_PROCESS", True),
+            spool_max_ops=s.getint("NEWSBOT_SPOOL_MAX_OPS", DEFAULT_MAX_OPS),
+            signature_days=s.getfloat("NEWSBOT_STORY_SIGNATURE_DAYS", 7.0),
         )
 
     def _report(self, counts: dict) -> None:
@@ -58,20 +87,25 @@ class StorePipeline:
     def open_spider(self, spider=None):
         install_log_masking()
         self.config.check()  # a URI that cannot be parsed stops the crawl here, with a masked message
+        if (line := notice(self.config)) is not None:
+            logger.warning("store: %s", line)
         logger.info("store: writing to %s", self.config.describe())
         self.writer = StoreWriter(self.config, report=self._report, **self.options)
         self.writer.start()
 
     def process_item(self, item, spider=None):
+        writes = take_writes(item)
         doc = ItemAdapter(item).asdict()
         try:
-            query, update = article_upsert(doc, utcnow())
+            op = article_op(doc, utcnow())
         except ValueError:
             if self.stats is not None:
                 self.stats.inc_value("newsbot/store/no_url")
             logger.warning("store: article without canonical_url or url not stored: %r", doc.get("title"))
             return item
-        self.writer.put((ARTICLES, query, update))
+        self.writer.put(op)
+        for write in writes:  # after the article: a batch holds the story with the article it names
+            self.writer.put(write)
         return item
 
     async def close_spider(self, spider=None):

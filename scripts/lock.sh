@@ -21,7 +21,7 @@ PY="${PYTHON:-/usr/bin/python3}"
 [ -x "$PY" ] || PY=python3
 PIP_TOOLS_VERSION=7.6.2
 tools="${XDG_CACHE_HOME:-$HOME/.cache}/newsbot-piptools-$("$PY" -c 'import platform; print(platform.python_version())')"
-IMPORTS="import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura, lxml_html_clean, litemongo, pytest"
+IMPORTS="import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura, lxml_html_clean, prometheus_client, pytest"
 
 # wheels: every locked package has a wheel for CPython 3.11 and 3.13 on x86-64 glibc Linux (Debian 12 and 13
 # have no compiler by default, so an sdist-only package would not install there).

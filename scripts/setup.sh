@@ -83,7 +83,7 @@ if [ "$(cat "$VENV/.setup-stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "$stamp" >"$VENV/.setup-stamp"
 fi
 err=$("$VENV/bin/python" -c "import scrapy, scrapy_playwright, scrapy_redis, pymongo, apscheduler, trafilatura, \
-lxml_html_clean, litemongo, newsbot, pipelines, schedules" 2>&1) \
+lxml_html_clean, prometheus_client, newsbot, pipelines, schedules" 2>&1) \
   || { rm -f "$VENV/.setup-stamp"; die "Python packages did not install: $(echo "$err" | tail -1)"; }
 [ -x "$VENV/bin/newsbot" ] || { rm -f "$VENV/.setup-stamp"; die "$VENV/bin/newsbot is missing (pip install -e . did not finish)"; }
 

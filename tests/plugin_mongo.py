@@ -27,7 +27,7 @@ import pymongo
 import pytest
 
 from newsbot import settings as project_settings
-from newsbot.store import StoreConfig, open_client
+from newsbot.store import StoreConfig, open_store
 from tests.plugin_sites import ROOT
 
 FERRETDB_BIN = Path(os.environ.get("FERRETDB_BIN") or Path.home() / "go" / "bin" / "ferretdb")
@@ -163,24 +163,19 @@ class StoreBackend:
     def config(self) -> StoreConfig:
         return StoreConfig(self.uri, self.db_name, self.data_dir)
 
-    @contextlib.contextmanager
-    def db(self):
-        """The database, opened in (and only for) the calling thread."""
-        client = open_client(self.config)
-        try:
-            yield client[self.db_name]
-        finally:
-            client.close()
+    def store(self):
+        """The store (newsbot.store.Store, a context manager), opened in (and only for) the calling thread."""
+        return open_store(self.config)
 
     def drop(self) -> None:
         if self.uri:
-            with contextlib.suppress(Exception), self.db() as db:
-                db.client.drop_database(self.db_name)
+            with contextlib.suppress(Exception), pymongo.MongoClient(self.uri) as client:
+                client.drop_database(self.db_name)
 
 
 @pytest.fixture(params=["ferretdb", "embedded"])
 def store_backend(request, tmp_path):
-    """The same store test against FerretDB (a real server) and the embedded default (litemongo).
+    """The same store test against FerretDB (a real server) and the embedded default (sqlite3).
 
     The data dir is tmp_path/"data", the one `crawl` passes to Scrapy."""
     db_name = f"t_{uuid.uuid4().hex[:12]}"

@@ -10,7 +10,7 @@ import sys
 import time
 
 from newsbot.demo.generated import add_feed_of_articles
-from newsbot.store import ARTICLES, StoreConfig, open_client
+from newsbot.store import ARTICLES, StoreConfig, open_store
 from tests.plugin_sites import ROOT
 from tests.procs import alive, child_pids
 
@@ -27,13 +27,10 @@ def _slow_site(site_factory):
 
 def _stored(tmp_path) -> list[dict]:
     config = StoreConfig.resolve(tmp_path / "data", environ={})
-    if not config.embedded_dir.exists():
+    if not config.sqlite_path.exists():
         return []
-    client = open_client(config)
-    try:
-        return list(client[config.db_name][ARTICLES].find({}, {"_id": 0, "canonical_url": 1, "title": 1}))
-    finally:
-        client.close()
+    with open_store(config) as store:
+        return [{"canonical_url": d["canonical_url"], "title": d.get("title")} for d in store.find(ARTICLES)]
 
 
 SETTINGS = {"NEWSBOT_RESUMABLE": "1", "CONCURRENT_REQUESTS": 2, "NEWSBOT_STORE_BATCH_SIZE": 3,

@@ -11,14 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from newsbot.items import Article
-from newsbot.store import ARTICLES
-from newsbot.story_store import SIGNATURES, STORIES
+from newsbot.store import ARTICLES, SIGNATURES, STORIES, StoreConfig, article_op, open_store
 from pipelines.dedupe import DedupePipeline
+from pipelines.store import take_writes
 from tests.fixtures.syndication.generate import load_stories
 from tests.plugin_sites import ROOT
 from tests.test_incremental import DEDUPE_SETTINGS
@@ -52,29 +53,61 @@ def _get(item, key):
     return item[key] if isinstance(item, dict) else getattr(item, key)
 
 
+def _store(pipeline):
+    return open_store(StoreConfig.from_settings(pipeline.settings))
+
+
+def _stored(pipeline, *items) -> None:
+    """What the store stage does with items: the article, then the writes dedupe handed over with it."""
+    with _store(pipeline) as store:
+        for item in items:
+            counts = store.write([article_op(ItemAdapter(item).asdict()), *take_writes(item)])
+            assert counts.written and not counts.failed
+
+
 def test_story_ids_duplicates_and_stories(pipeline):
+    """Dedupe writes nothing itself: the story and the signature travel with the item to the store stage."""
     stories = {s["id"]: s for s in load_stories()}
     a = pipeline.process_item(_article(stories["yagis-ankara"], "https://aa.example/1", "aa.example"))
+    _stored(pipeline, a)  # (a crawl's store stage may lag behind: recent signatures cover that, see below)
     b = pipeline.process_item(_article(stories["yagis-ankara"], "https://yerel.example/9", "yerel.example"))
     c = pipeline.process_item(_article(stories["yagis-izmir"], "https://aa.example/2", "aa.example"))
     assert _get(a, "story_id") == _get(b, "story_id") != _get(c, "story_id")
+    with _store(pipeline) as store:
+        assert len(store.find(SIGNATURES)) == 1 and len(store.find(STORIES)) == 1  # b and c not stored yet
+    assert [op[0] for op in b._newsbot_store_writes] == [SIGNATURES, STORIES]
+    _stored(pipeline, b, c)
+    assert not hasattr(b, "_newsbot_store_writes")  # taken by the store stage: never exported
     with pytest.raises(DropItem):
         pipeline.process_item(_article(stories["yagis-ankara"], "https://aa.example/1", "aa.example"))
     stats = pipeline.stats.get_stats()
     assert stats["newsbot/dropped/duplicate_url"] == 1
     assert stats["newsbot/dedupe/new_story"] == 2 and stats["newsbot/dedupe/joined_story"] == 1
-    story = pipeline.db[STORIES].find_one({"_id": _get(a, "story_id")})
+    with _store(pipeline) as store:
+        (story,) = store.find(STORIES, _id=_get(a, "story_id"))
+        assert len(store.find(SIGNATURES)) == 3
     assert story["agency"] == "AA" and story["title"] == stories["yagis-ankara"]["title"]
     assert [o["site"] for o in story["outlets"]] == ["aa.example", "yerel.example"]
-    assert pipeline.db[SIGNATURES].count_documents({}) == 3
+
+
+def test_a_signature_the_store_has_not_written_yet_still_clusters(pipeline):
+    """The store stage writes in batches: until then this run's own signatures are kept in memory."""
+    story = load_stories()[1]
+    a = pipeline.process_item(_article(story, "https://aa.example/7", "aa.example"))
+    b = pipeline.process_item(_article(story, "https://b.example/7", "b.example"))
+    with _store(pipeline) as store:
+        assert store.find(SIGNATURES) == []
+    assert _get(a, "story_id") == _get(b, "story_id")
 
 
 def test_changed_content_counts_a_revision(pipeline):
     story = load_stories()[0]
-    pipeline.db[ARTICLES].insert_one({"canonical_url": "https://aa.example/5", "content_hash": "old"})
+    _stored(pipeline, {"canonical_url": "https://aa.example/5", "content_hash": "old"})
     item = pipeline.process_item(_article(story, "https://aa.example/5", "aa.example", content_hash="new",
                                           fetched_at="2026-10-05T10:00:00+00:00"))
-    doc = pipeline.db[ARTICLES].find_one({"canonical_url": "https://aa.example/5"})
+    _stored(pipeline, item)
+    with _store(pipeline) as store:
+        (doc,) = store.find(ARTICLES, canonical_url="https://aa.example/5")
     assert doc["revision"] == 2 and doc["previous_content_hash"] == "old"
     assert _get(item, "updated_at") == "2026-10-05T10:00:00+00:00"
     assert pipeline.stats.get_value("newsbot/dedupe/revised") == 1
@@ -197,10 +230,5 @@ def test_killed_dedupe_process_loses_no_item(bench_site, crawl, tmp_path, kills)
     assert stats.get("newsbot/dedupe/joined_story", 0) >= 1  # the site's syndicated copies still cluster
     assert result.log.count("dedupe process died") == kills
     if kills == 1:
-        from newsbot.store import open_client
-
-        client = open_client(Path(tmp_path / "data"))
-        try:
-            assert client["newsbot"][SIGNATURES].count_documents({}) == 40
-        finally:
-            client.close()
+        with open_store(StoreConfig(None, "newsbot", Path(tmp_path / "data"))) as store:
+            assert len(store.find(SIGNATURES)) == 40

@@ -113,8 +113,8 @@ def test_workers_share_one_queue_each_page_fetched_once_third_worker_joins(site_
     assert sum(s.get("scheduler/enqueued/redis", 0) for s in stats) == N + 1
 
     # Every article is stored once, in the one store.
-    with store.db() as db:
-        docs = list(db[ARTICLES].find({}, {"_id": 0, "canonical_url": 1, "title": 1}))
+    with store.store() as db:
+        docs = db.find(ARTICLES)
     store.drop()
     urls = [d["canonical_url"] for d in docs]
     assert len(urls) == len(set(urls)) == N

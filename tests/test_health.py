@@ -12,7 +12,7 @@ import pytest
 
 from newsbot import settings as project_settings
 from newsbot.health import FAIL, OK, WARN, Thresholds, evaluate, post_webhook
-from newsbot.store import RUNS, StoreConfig, open_client
+from newsbot.store import StoreConfig, open_store
 from tests.plugin_sites import ROOT
 
 # The project's own components plus run records, run health and field coverage (what settings.py gets).
@@ -111,11 +111,8 @@ def hook():
 
 
 def runs_of(tmp_path, source: str) -> list[dict]:
-    client = open_client(StoreConfig.resolve(tmp_path / "data"))
-    try:
-        return list(client["newsbot"][RUNS].find({"source": source}).sort("started_at", 1))
-    finally:
-        client.close()
+    with open_store(StoreConfig.resolve(tmp_path / "data")) as store:
+        return store.runs(source)[::-1]
 
 
 # -- a whole crawl ----------------------------------------------------------------------------------
@@ -248,3 +245,13 @@ def test_webhook_retries_then_gives_up_without_raising():
     finally:
         receiver.close()
     assert post_webhook(receiver.url, {"verdict": "fail"}, timeout=1, retries=1) is False
+
+
+def test_spooled_writes_warn_naming_the_counts_and_a_full_spool_fails():
+    base = {"item_scraped_count": 10, "downloader/request_count": 12, "downloader/response_count": 12}
+    spooled = evaluate({**base, "newsbot/store/spooled": 4, "newsbot/store/spooled_other": 8}, "finished", None)
+    assert spooled["verdict"] == WARN
+    assert "store: 4 article(s) and 8 story/signature/run write(s) spooled" in spooled["reasons"][0]
+    lost = evaluate({**base, "newsbot/store/spooled": 4, "newsbot/store/spool_overflow": 3}, "finished", None)
+    assert lost["verdict"] == FAIL and "3 write(s) lost" in " ".join(lost["reasons"])
+    assert evaluate(base, "finished", None)["checks"]["store"]["status"] == OK

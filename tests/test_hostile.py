@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from newsbot.store import ARTICLES, StoreConfig, open_client
+from newsbot.store import ARTICLES, StoreConfig, open_store
 from tests.plugin_sites import ROOT
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
@@ -171,11 +171,8 @@ def test_hostile_site_crawl_survives_and_counts_every_bad_page(hostile_site, cra
 
     # What reached the store: one document per article, $-keys and dotted keys never stored as operators.
     config = StoreConfig.resolve(tmp_path / "data", environ={})
-    client = open_client(config)
-    try:
-        docs = list(client[config.db_name][ARTICLES].find({}, {"_id": 0}))
-    finally:
-        client.close()
+    with open_store(config) as store:
+        docs = store.find(ARTICLES)
     assert sorted(d["canonical_url"] for d in docs) == sorted(i["canonical_url"] for i in result.items)
 
 

@@ -13,8 +13,7 @@ import pytest
 from newsbot import settings as project_settings
 from newsbot.demo.server import DEMO_SITE
 from newsbot.incremental import parse_lastmod
-from newsbot.store import ARTICLES
-from newsbot.story_store import STORIES
+from newsbot.store import ARTICLES, STORIES
 
 pytestmark = pytest.mark.slow
 
@@ -53,8 +52,8 @@ def test_second_run_fetches_nothing_third_run_only_the_changed(store_backend, si
     first = run()
     assert first.stats.get("newsbot/article_pages") == 3
     assert first.stats.get("newsbot/incremental/new") == 3
-    with store_backend.db() as db:
-        before = {d["canonical_url"]: d for d in db[ARTICLES].find()}
+    with store_backend.store() as store:
+        before = {d["canonical_url"]: d for d in store.find(ARTICLES)}
     assert len(before) == 3
     hits_after_first = {p: n for p, n in site.hits.items() if p.startswith("/haber/")}
 
@@ -73,9 +72,9 @@ def test_second_run_fetches_nothing_third_run_only_the_changed(store_backend, si
     assert {p for p, n in site.hits.items() if p.startswith("/haber/") and n > hits_after_first.get(p, 0)} == {
         f"/haber/{slug}.html" for slug in CHANGED
     }
-    with store_backend.db() as db:
-        after = {d["canonical_url"]: d for d in db[ARTICLES].find()}
-        stories = list(db[STORIES].find())
+    with store_backend.store() as store:
+        after = {d["canonical_url"]: d for d in store.find(ARTICLES)}
+        stories = store.find(STORIES)
     assert after.keys() == before.keys()
     for url, doc in after.items():
         if any(slug in url for slug in CHANGED):

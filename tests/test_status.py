@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from newsbot import status
 from newsbot.runs import build_run_record
-from newsbot.store import ARTICLES, RUNS, article_upsert, write_ops
+from newsbot.store import RUNS, article_op
 from tests.plugin_mongo import run_newsbot
 
 NOW = datetime.now(timezone.utc)
@@ -17,8 +17,8 @@ def seed(backend) -> tuple[str, str]:
     """Articles for today and yesterday (Istanbul) from two sources, and three finished runs."""
     today, yesterday = status.collect_days(2)[::-1]
     docs = [("aa", today, 1), ("aa", today, 2), ("aa", yesterday, 3), ("iha", yesterday, 4), ("iha", "2020-01-01", 5)]
-    ops = [(ARTICLES, *article_upsert({"canonical_url": f"https://x.example/{n}", "source": source, "title": "t",
-                                       "published_at": f"{day}T12:00:00+03:00"}, NOW)) for source, day, n in docs]
+    ops = [article_op({"canonical_url": f"https://x.example/{n}", "source": source, "title": "t",
+                       "published_at": f"{day}T12:00:00+03:00"}, NOW) for source, day, n in docs]
     stats = {"item_scraped_count": 7, "newsbot/store/inserted": 5, "newsbot/store/updated": 2,
              "log_count/ERROR": 1, "newsbot/fetch_failed/http_404": 2, "downloader/request_count": 9,
              "downloader/response_status_count/200": 7, "item_dropped_count": 1, "newsbot/dropped/no_body": 1}
@@ -28,9 +28,9 @@ def seed(backend) -> tuple[str, str]:
                                   finished_at=start + timedelta(seconds=75), reason="finished")
         if n == 2:
             record["health"] = {"verdict": "degraded", "why": ["2 fetch failures"]}
-        ops.append((RUNS, {"_id": record.pop("_id")}, {"$set": record}))
-    with backend.db() as db:
-        counts = write_ops(db, ops)
+        ops.append((RUNS, record))
+    with backend.store() as store:
+        counts = store.write(ops)
     assert counts.failed == 0 and counts.rejected == 0
     return today, yesterday
 
@@ -71,3 +71,16 @@ def test_status_on_an_empty_embedded_store_creates_nothing(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "(no articles stored)" in out.stdout and "(no crawl runs recorded)" in out.stdout
     assert not (tmp_path / "data").exists()
+
+
+def test_days_are_turkish_days(store_backend):
+    """00:30+03:00 on the 2nd is 21:30 UTC on the 1st: it counts on the 2nd (Istanbul), and so does a page
+    that gives only the day; 23:59+03:00 on the 1st counts on the 1st."""
+    docs = [("2026-01-02T00:30:00+03:00", 1), ("2026-01-02", 2), ("2026-01-01T23:59:00+03:00", 3),
+            ("2026-01-01T21:30:00Z", 4)]  # = 00:30 on the 2nd in Istanbul
+    ops = [article_op({"canonical_url": f"https://x.example/{n}", "source": "aa", "published_at": when}, NOW)
+           for when, n in docs]
+    with store_backend.store() as store:
+        assert not store.write(ops).failed
+        got = status.collect(store, 3, 1, today=date(2026, 1, 2))
+    assert got["articles"]["aa"]["per_day"] == {"2025-12-31": 0, "2026-01-01": 1, "2026-01-02": 3}

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import signal
 import threading
+from datetime import datetime
 
 import pytest
 
 from newsbot.demo.server import DEMO_SITE
-from newsbot.store import ARTICLES, RUNS, Spool
+from newsbot.store import ARTICLES, STORIES, Spool
 from tests.plugin_mongo import RUNS_EXTENSIONS, free_port, popen_crawl, wait_for
 
 pytestmark = pytest.mark.slow
@@ -28,16 +29,17 @@ def test_two_crawls_make_three_documents_not_six(store_backend, demo_site, crawl
     first = crawl("news", *args, env=store_backend.env, settings=settings)
     assert first.returncode == 0, first.log[-3000:]
     assert first.stats.get("newsbot/store/inserted") == 3
-    with store_backend.db() as db:
-        seen_first = {d["canonical_url"]: d for d in db[ARTICLES].find()}
+    with store_backend.store() as store:
+        seen_first = {d["canonical_url"]: d for d in store.find(ARTICLES)}
     second = crawl("news", *args, env=store_backend.env, settings=settings)
     assert second.returncode == 0, second.log[-3000:]
     assert second.stats.get("newsbot/store/updated") == 3
     assert not second.stats.get("newsbot/store/inserted")
 
-    with store_backend.db() as db:
-        docs = list(db[ARTICLES].find())
-        runs = list(db[RUNS].find().sort("started_at", 1))
+    with store_backend.store() as store:
+        docs = store.find(ARTICLES)
+        runs = store.runs()[::-1]
+        stories = store.find(STORIES)
     assert len(docs) == 3
     assert {d["title"] for d in docs} == DEMO_TITLES
     for doc in docs:
@@ -45,6 +47,11 @@ def test_two_crawls_make_three_documents_not_six(store_backend, demo_site, crawl
         assert doc["first_seen"] == before["first_seen"]
         assert doc["last_seen"] > before["last_seen"]
         assert doc["source"] == "yerel" and doc["body"] and "utm_" not in doc["canonical_url"]
+        # a real date for dashboards, the page's own text beside it
+        assert doc["published_at"].tzinfo is not None and doc["published_at_local"].endswith("+03:00")
+        assert doc["published_at"] == datetime.fromisoformat(doc["published_at_local"])
+    # the stories were written by the store stage, with the articles: one per article, each outlet once
+    assert sorted(o["url"] for s in stories for o in s["outlets"]) == sorted(d["canonical_url"] for d in docs)
 
     assert [r["_id"] for r in runs] == [first.stats["newsbot/run_id"], second.stats["newsbot/run_id"]]
     for run, inserted, updated in ((runs[0], 3, 0), (runs[1], 0, 3)):
@@ -72,8 +79,8 @@ def test_dropped_items_and_fetch_errors_reach_the_run_record(store_backend, site
     result = crawl("news", "-a", f"url={site.url('/index.html')}", "-a", "source=bos", env=store_backend.env,
                    settings={"EXTENSIONS": RUNS_EXTENSIONS})
     assert result.returncode == 0, result.log[-3000:]
-    with store_backend.db() as db:
-        run = db[RUNS].find_one({"_id": result.stats["newsbot/run_id"]})
+    with store_backend.store() as store:
+        (run,) = [r for r in store.runs() if r["_id"] == result.stats["newsbot/run_id"]]
     assert run["items"]["dropped"] == 1
     assert run["items"]["dropped_by_reason"] == {"no_title": 1} or run["items"]["dropped_by_reason"] == {"no_body": 1}
     assert sum(run["items"]["dropped_by_exception"].values()) == 1
@@ -97,8 +104,8 @@ def test_run_is_recorded_as_running_from_the_start_and_a_killed_crawl_stays_runn
                        env=store_backend.env, settings={"DOWNLOAD_TIMEOUT": 300})
     try:
         def running_run():
-            with store_backend.db() as db:
-                return db[RUNS].find_one({"status": "running"})
+            with store_backend.store() as store:
+                return next((r for r in store.runs() if r["status"] == "running"), None)
 
         run = wait_for(running_run, "the crawl_runs document of the running crawl")
         wait_for(lambda: site.hits.get(blocked), "the crawl to reach the slow page")
@@ -112,8 +119,8 @@ def test_run_is_recorded_as_running_from_the_start_and_a_killed_crawl_stays_runn
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    with store_backend.db() as db:
-        after = list(db[RUNS].find())
+    with store_backend.store() as store:
+        after = store.runs()
     assert len(after) == 1
     assert after[0]["status"] == "running" and "finished_at" not in after[0]
 
@@ -127,6 +134,8 @@ def test_crawl_with_the_server_unreachable_goes_on_spools_and_never_shows_the_pa
     assert result.returncode == 0, result.log[-3000:]
     assert len(result.items) == 3 and result.stats["item_scraped_count"] == 3
     assert result.stats["newsbot/store/spooled"] == 3
+    assert result.stats["newsbot/store/spooled_other"] == 6  # each article's signature and story update
     assert "s3cr3tpw" not in result.log and "mongodb://bob:***@127.0.0.1" in result.log
+    assert "Topology" not in result.log  # the outage is one line, not pymongo's topology description
     # the database name came from the URI's path; the run record is spooled with the articles
-    assert len(Spool(tmp_path / "data" / "spool" / "haberler.jsonl")) == 4
+    assert len(Spool(tmp_path / "data" / "spool" / "haberler.jsonl")) == 10

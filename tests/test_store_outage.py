@@ -1,5 +1,6 @@
 """Outage: FerretDB is stopped in the middle of a crawl and started again; every article ends up stored
-exactly once (the crawl goes on, failed batches are spooled, the next run replays the spool)."""
+exactly once, with its story (the crawl goes on, failed batches — articles, signatures, stories — are
+spooled, the run is judged "warn" naming the count, and the next run replays the spool)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.store import ARTICLES, RUNS, Spool
+from newsbot.store import ARTICLES, SIGNATURES, STORIES, Spool
 from tests.plugin_mongo import StoreBackend, popen_crawl, wait_for
 
 pytestmark = pytest.mark.slow
@@ -62,8 +63,8 @@ def test_server_stopped_mid_crawl_every_article_stored_exactly_once(ferretdb_fac
                        env=backend.env, settings=settings, log=tmp_path / "outage-crawl.log")
     try:
         def stored() -> int:
-            with backend.db() as db:
-                return db[ARTICLES].count_documents({})
+            with backend.store() as store:
+                return len(store.find(ARTICLES))
 
         wait_for(lambda: stored() >= 10, "the first batches to be stored")
         wait_for(lambda: any(site.hits.get(article_path(n)) for n in range(GATED_FROM, PAGES + 1)),
@@ -84,29 +85,41 @@ def test_server_stopped_mid_crawl_every_article_stored_exactly_once(ferretdb_fac
     before_outage = stats.get("newsbot/store/inserted", 0)
     assert before_outage >= 10 and spooled >= PAGES - GATED_FROM + 1  # the gated articles came in the outage
     assert before_outage + spooled >= PAGES  # (a batch cut off mid-write is spooled whole: replay is idempotent)
+    spooled_other = stats["newsbot/store/spooled_other"]
+    assert spooled_other >= 2 * (PAGES - GATED_FROM + 1)  # their signatures and story updates too
     spool = Spool.for_config(backend.config)
-    assert len(spool) == spooled + 1  # the articles and the run record
-    assert "spooled" in log
+    waiting = len(spool)
+    assert waiting == spooled + spooled_other + 1  # and the run record
+    assert "spooled" in log and "Topology" not in log  # one line per outage warning, no topology dump
 
     server.start()  # the same data dir and port
-    with backend.db() as db:
-        assert db[ARTICLES].count_documents({}) < PAGES  # what the outage kept out is not there yet
+    with backend.store() as store:
+        assert len(store.find(ARTICLES)) < PAGES  # what the outage kept out is not there yet
+        assert len(store.find(STORIES)) < PAGES
 
     # The next run (here: a crawl that finds nothing) replays the spool before anything else.
     nothing = popen_crawl("news", "-a", f"url={site.url('/bos.html')}", "-a", "source=bos", tmp=tmp_path,
                           env=backend.env, settings={"NEWSBOT_STATS_FILE": tmp_path / "next-stats.json"})
     assert nothing.wait(300) == 0
     next_stats = json.loads((tmp_path / "next-stats.json").read_text())
-    assert next_stats["newsbot/store/replayed"] == spooled + 1
+    assert next_stats["newsbot/store/replayed"] == waiting
     assert not spool.path.exists()
-    with backend.db() as db:
-        urls = [d["canonical_url"] for d in db[ARTICLES].find({}, {"canonical_url": 1})]
-        runs = {r["source"]: r for r in db[RUNS].find()}
+    with backend.store() as store:
+        urls = [d["canonical_url"] for d in store.find(ARTICLES)]
+        runs = {r["source"]: r for r in store.runs()}
+        stories = store.find(STORIES)
+        signatures = store.find(SIGNATURES)
     assert len(urls) == PAGES and len(set(urls)) == PAGES
     assert sorted(urls) == sorted(site.url(article_path(n)) for n in range(1, PAGES + 1))
+    # after the replay the stories are complete: every article is an outlet of exactly one story
+    assert sorted(o["url"] for s in stories for o in s["outlets"]) == sorted(urls)
+    assert sorted(d["_id"] for d in signatures) == sorted(urls)
     outage_run = runs["kesinti"]
     assert outage_run["status"] == "finished" and outage_run["items"]["scraped"] == PAGES
     assert outage_run["items"]["spooled"] == spooled
+    assert outage_run["health"]["verdict"] == "warn"
+    assert f"store: {spooled} article(s) and {spooled_other} story/signature/run write(s) spooled" in \
+        " ".join(outage_run["health"]["reasons"])
 
     # And crawling (re-fetching, not skipping as incremental crawling would) the whole site lands nothing twice.
     again = popen_crawl("news", "-a", f"url={site.url('/rss.xml')}", "-a", "source=kesinti", tmp=tmp_path,
@@ -115,7 +128,7 @@ def test_server_stopped_mid_crawl_every_article_stored_exactly_once(ferretdb_fac
     assert again.wait(300) == 0
     again_stats = json.loads((tmp_path / "again-stats.json").read_text())
     assert again_stats["newsbot/store/updated"] == PAGES and not again_stats.get("newsbot/store/inserted")
-    with backend.db() as db:
-        assert db[ARTICLES].count_documents({}) == PAGES
+    with backend.store() as store:
+        assert len(store.find(ARTICLES)) == PAGES
     print(f"outage: {before_outage} stored before the stop, {spooled} spooled, "
           f"{next_stats['newsbot/store/replayed']} replayed by the next run, {PAGES} documents at the end")

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from newsbot.stories import MemoryIndex, StoryClusterer, StoryParams, pairwise_scores, to_utc_naive
-from newsbot.story_store import STORIES, StoreIndex, ensure_story_indexes, record_story
+from newsbot.dates import to_utc as to_utc_naive  # (aware UTC now; the name kept for the diff)
+from newsbot.store import SIGNATURES, STORIES, story_payload
+from newsbot.stories import MemoryIndex, Signer, StoryClusterer, StoryParams, pairwise_scores, story_text
+from newsbot.story_store import BatchIndex, RecentSignatures
 from tests.fixtures.syndication.generate import TEMPLATES, generate, load_stories
 
 TARGET_PRECISION, TARGET_RECALL = 0.99, 0.95
@@ -55,34 +57,83 @@ def test_precision_and_recall_in_memory():
     _assert_quality(copies, _cluster(StoryClusterer(MemoryIndex()), copies, _now(copies)))
 
 
-@pytest.mark.parametrize("backend", ["embedded"])
-def test_clusters_hold_across_runs_through_the_store(backend, tmp_path):
-    """Half of the copies clustered by one client (one run), the rest by another: same quality, and the
+def test_clusters_hold_across_runs_through_the_store(store_backend):
+    """Half of the copies clustered in one run, the rest in another (each: signatures and band keys read
+    from the store, what the run made written by the store's one write path): same quality, and the
     stories collection has one document per story with every outlet once."""
-    from newsbot.store import StoreConfig, open_client
-
     copies = _copies()
     now = _now(copies)
-    config = StoreConfig(None, "t_stories", tmp_path)
+    signer = Signer()
     assigned: dict[str, str] = {}
     half = len(copies) // 2
     for part in (copies[:half], copies[half:]):
-        client = open_client(config)
-        db = client[config.db_name]
-        ensure_story_indexes(db)
-        part_ids = _cluster(StoryClusterer(StoreIndex(db)), part, now)
-        for c in part:
-            record_story(db, part_ids[c["url"]], site=c["site"], url=c["url"], title=c["title"], agency=c["agency"],
-                         published_at=to_utc_naive(c["published_at"]), now=now)
-        assigned.update(part_ids)
-        client.close()
+        sigs = {c["url"]: signer.sign(story_text(c["lead"], c["body"])) for c in part}
+        with store_backend.store() as store:
+            index = BatchIndex(store, list(sigs), [b for s in sigs.values() for b in s.bands], now - timedelta(days=7),
+                               RecentSignatures(0))  # nothing kept between the runs but the store
+            clusterer = StoryClusterer(index, signer=signer)
+            ops = []
+            for c in part:
+                story_id = clusterer.assign(c["url"], c["lead"], c["body"], published_at=c["published_at"], now=now,
+                                            site=c["site"], url=c["url"], signature=sigs[c["url"]]).story_id
+                assigned[c["url"]] = story_id
+                ops += [(SIGNATURES, index.added[c["url"]]),
+                        (STORIES, story_payload(story_id, site=c["site"], url=c["url"], title=c["title"],
+                                                agency=c["agency"], published_at=c["published_at"], now=now))]
+            counts = store.write(ops)
+            assert counts.written == len(ops) and not counts.failed
     _assert_quality(copies, assigned)
-    client = open_client(config)
-    stories = list(client[config.db_name][STORIES].find())
-    client.close()
+    with store_backend.store() as store:
+        stories = store.find(STORIES)
+        assert len(store.find(SIGNATURES)) == len(copies)
     assert len(stories) == len(set(assigned.values()))
     assert sum(s["outlet_count"] for s in stories) == len(copies)
     assert all(len(s["outlets"]) == s["outlet_count"] and s["agency"] and s["title"] for s in stories)
+
+
+def test_a_signature_of_another_scheme_is_never_compared(store_backend):
+    """The store holds a signature of the same text signed under another scheme (e.g. another datasketch):
+    it shares band keys, but it is refused and counted, not compared; the same URL seen again keeps its story
+    and is re-signed under the current scheme."""
+    story = load_stories()[0]
+    signer = Signer()
+    now = to_utc_naive("2026-10-05T05:00:00+03:00")
+    sig = signer.sign(story_text(story["paragraphs"][0], story["paragraphs"][1:]))
+    old = {"_id": "https://eski.example/1", "story_id": "s-old", "bands": sig.bands, "minhash": sig.minhash.tobytes(),
+           "size": sig.size, "published_at": now, "seen_at": now, "site": "eski.example",
+           "url": "https://eski.example/1", "scheme": "mh0-datasketch-1.6"}
+    with store_backend.store() as store:
+        assert not store.write([(SIGNATURES, old)]).failed
+        assert signer.scheme != old["scheme"] and signer.scheme.startswith("mh1-")
+
+        def assign(url: str):
+            index = BatchIndex(store, [url], sig.bands, now - timedelta(days=7), RecentSignatures())
+            result = StoryClusterer(index, signer=signer).assign(url, story["paragraphs"][0], story["paragraphs"][1:],
+                                                                 published_at=now, now=now, signature=sig)
+            return result, index.added[url]
+
+        fresh, _ = assign("https://yeni.example/1")
+        assert fresh.new_story and fresh.story_id != "s-old"
+        assert fresh.candidates == 1 and fresh.refused_scheme == 1 and fresh.jaccard == 0.0
+        same_url, resigned = assign("https://eski.example/1")
+        assert same_url.story_id == "s-old" and resigned["scheme"] == signer.scheme
+
+
+def test_the_frozen_permutations_are_datasketchs_affine32_seed_1():
+    """newsbot/data/minhash_permutations.json (scripts/make_minhash_permutations.py) holds the parameters every
+    stored signature was made with; the signer reads only the file."""
+    from datasketch import MinHash
+
+    from newsbot.stories import frozen_permutations
+    from scripts.make_minhash_permutations import permutations
+
+    for n in (64, 128, 256):
+        a, b = frozen_permutations(n)
+        want_a, want_b = MinHash(num_perm=n, seed=1, scheme="affine32").permutations
+        assert a.tolist() == [int(v) for v in want_a] == permutations(n)[0]
+        assert b.tolist() == [int(v) for v in want_b] == permutations(n)[1]
+    with pytest.raises(ValueError, match="make_minhash_permutations.py 100"):
+        Signer(StoryParams(num_perm=100))
 
 
 def _story(paragraphs, published):
@@ -120,3 +171,13 @@ def test_a_revision_keeps_its_story():
     first = clusterer.assign("https://a.example/x", text[0], text[1:])
     revised = clusterer.assign("https://a.example/x", "Tamamen yeni bir giriş paragrafı yazıldı.", ["Ve yeni gövde."])
     assert revised.story_id == first.story_id and not revised.new_story
+
+
+def test_recent_signatures_keep_the_latest_and_forget_the_oldest_bands():
+    recent = RecentSignatures(2)
+    for n, bands in enumerate((["0:a", "1:b"], ["0:a", "1:c"], ["0:d"])):
+        recent.add({"_id": f"u{n}", "bands": bands})
+    assert list(recent.docs) == ["u1", "u2"]
+    assert [d["_id"] for d in recent.with_bands(["0:a", "1:b", "0:d"])] == ["u1", "u2"]
+    recent.add({"_id": "u1", "bands": ["9:z"]})  # re-signed: its old bands are gone
+    assert recent.with_bands(["0:a", "1:c"]) == [] and recent.by_band == {"0:d": "u2", "9:z": "u1"}

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from newsbot.demo.server import DEMO_SITE, FixtureSite
-from newsbot.store import open_store
+from newsbot.store import ARTICLES, STORIES, StoreConfig, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,14 +31,15 @@ def main(argv: list[str]) -> int:
     if proc.returncode != 0:
         print(f"demo: the crawl failed with exit code {proc.returncode}", file=sys.stderr)
         return 1
-    with open_store(data_dir=str(data_dir), uri=None) as store:
-        docs = list(store.articles.find({"source": "demo"}).sort("published_at", -1))
-        runs = list(store.runs.find({"source": "demo"}))
-        stories = store.db["stories"].count_documents({})
+    with open_store(StoreConfig(None, "newsbot", data_dir)) as store:
+        docs = sorted(store.find(ARTICLES, source="demo"), key=lambda d: d.get("published_at_local") or "",
+                      reverse=True)
+        runs = store.runs("demo")
+        stories = len(store.find(STORIES))
     print(f"\n{len(docs)} articles landed in the embedded store at {data_dir}:\n")
     for doc in docs:
         print(f"# {doc['title']}")
-        print(f"  published {doc.get('published_at')}  category {doc.get('category')}  agency {doc.get('agency')}"
+        print(f"  published {doc.get('published_at_local')}  category {doc.get('category')}  agency {doc.get('agency')}"
               f"  editor {doc.get('editor')}")
         print(f"  lead: {doc.get('lead')}")
         for para in doc.get("body", []):

@@ -99,20 +99,14 @@ class NewsSpider(scrapy.Spider):
 
     def _urls_stored_since(self, settings, since: str) -> set[str]:
         """URLs and canonical URLs of this source's articles fetched since `since` (this job's)."""
-        from newsbot.store import ARTICLES, StoreConfig, open_client
+        from newsbot.dates import to_utc
+        from newsbot.store import StoreConfig, open_store, short_error
 
         try:
-            config = StoreConfig.from_settings(settings)
-            client = open_client(config)
-            try:
-                cursor = client[config.db_name][ARTICLES].find(
-                    {"source": self.config.name, "fetched_at": {"$gte": since}}, {"url": 1, "canonical_url": 1}
-                )
-                urls = {u for doc in cursor for u in (doc.get("url"), doc.get("canonical_url")) if u}
-            finally:
-                client.close()
+            with open_store(StoreConfig.from_settings(settings)) as store:
+                urls = store.urls_fetched_since(self.config.name, to_utc(since))
         except Exception as exc:  # no store: every article is fetched again (upserts keep one document each)
-            self.logger.warning("resume: cannot read stored articles (%s); fetching them again", exc)
+            self.logger.warning("resume: cannot read stored articles (%s); fetching them again", short_error(exc))
             return set()
         self.logger.info("resume: %d URLs already stored by this job since %s", len(urls), since)
         return urls
