@@ -81,9 +81,7 @@ def test_sitemap_index_children_are_fetched_one_after_another(site_factory, craw
 
     result = crawl("news", "-a", f"url={site.url('/sitemap.xml')}", settings={
         "NEWSBOT_INCREMENTAL": False, "CONCURRENT_REQUESTS": concurrency,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-        # the generated pages carry no date, so run health would fail the crawl (exit 1): not this test's subject
-        "NEWSBOT_HEALTH_ENABLED": False})
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency})
     assert result.returncode == 0, result.log[-2000:]
     assert result.stats.get("newsbot/fetch_failed/http_404") == 1
     assert len(result.items) == 3 * per_child
