@@ -314,8 +314,8 @@ def test_harvest_exits_1_when_a_crawl_health_is_fail(fake):
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_interrupted_harvest_exits_128_plus_the_signal(fake, sig, code):
     fake.plan(aa="sleep")
-    proc = subprocess.Popen([sys.executable, "-m", "schedules", "harvest", "aa", "--stop-grace", "2"], cwd=ROOT,
-                            env=fake.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*fake.cmd, "harvest", "aa", "--stop-grace", "2"], cwd=ROOT, env=fake.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert wait_for(lambda: bool(fake.child_pids()))
     finally:
