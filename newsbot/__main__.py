@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 # command -> (module with main(argv) -> int, one-line help)
@@ -33,7 +34,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsbot: unknown command {name!r}; run 'python -m newsbot --help'", file=sys.stderr)
         return 2
     module = importlib.import_module(COMMANDS[name][0])
-    return int(module.main(rest) or 0)
+    try:
+        code = int(module.main(rest) or 0)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here for short outputs
+    except BrokenPipeError:
+        return quiet_closed_pipe()
+    return code
+
+
+def quiet_closed_pipe() -> int:
+    """The reader of our stdout went away (`… | head -1`): stop quietly, as Unix tools do. stdout is pointed
+    at /dev/null so that Python's own flush at exit does not report the broken pipe again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":

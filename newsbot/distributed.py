@@ -123,9 +123,11 @@ def queue_serializer(settings):
 
 def configure_spider(settings) -> None:
     """Called by the spider before the settings freeze (Redis mode only): a seed crawl fetches nothing
-    and stores nothing, so it writes no run record (its zero items would upset the run-health median)."""
+    and stores nothing, so it writes no run record (its zero items would upset the run-health median) and
+    is not judged (zero items against the workers' median would fail it, and its exit code with it)."""
     if redis_role(settings) == "seed":
         settings.set("NEWSBOT_RUNS_ENABLED", False, priority="spider")
+        settings.set("NEWSBOT_HEALTH_ENABLED", False, priority="spider")
 
 
 class BoundedRedisDupeFilter(BaseDupeFilter):

@@ -26,6 +26,10 @@ logger = logging.getLogger("newsbot.health")
 OK, WARN, FAIL = "ok", "warn", "fail"
 _RANK = {OK: 0, WARN: 1, FAIL: 2}
 WEBHOOK_ENV = "NEWSBOT_WEBHOOK_URL"
+VERDICT_STAT = "newsbot/health/verdict"  # the verdict in the crawl's stats: `scrapy crawl` exits 1 on fail
+# When set (by the scheduler's runner), the verdict is also written to this file as JSON: the runner reads
+# the crawl's own judgement instead of guessing from its exit code.
+HEALTH_FILE_ENV = "NEWSBOT_HEALTH_FILE"
 
 DEFAULTS: dict[str, object] = {
     "NEWSBOT_HEALTH_ENABLED": True,
@@ -304,6 +308,19 @@ def summary(health: Mapping, *, source: str, spider: str, run_id: str, stats: Ma
     }
 
 
+def write_verdict(path: str, health: Mapping, *, source: str, run_id: str) -> None:
+    """{"verdict", "reasons", "source", "run_id"} as JSON at `path`, replaced in one step (a reader never
+    sees half a file). A file that cannot be written is logged: the exit code still carries a fail."""
+    data = {"verdict": health["verdict"], "reasons": list(health["reasons"]), "source": source, "run_id": run_id}
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError as exc:
+        logger.warning("run health: cannot write the verdict to %s: %s", path, exc.strerror)
+
+
 class RunHealth:
     """Scrapy extension: judges the crawl at close and adds `health` to its crawl_runs record
     (via newsbot.runs.RECORD_ENRICHERS, so newsbot.runs.CrawlRuns must be enabled for it to be
@@ -374,6 +391,9 @@ class RunHealth:
     async def spider_closed(self, spider, reason) -> None:
         health = self.judge(reason)
         run_id = self.stats.get_value("newsbot/run_id") or ""
+        self.stats.set_value(VERDICT_STAT, health["verdict"])
+        if os.environ.get(HEALTH_FILE_ENV):
+            write_verdict(os.environ[HEALTH_FILE_ENV], health, source=self.source, run_id=run_id)
         if health["verdict"] == OK:
             logger.info("run health of %s: ok (run %s)", self.source, run_id)
             return

@@ -5,6 +5,8 @@ import os
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
+# `scrapy crawl` and `scrapy list` with exit codes that follow the run's health and one-line errors.
+COMMANDS_MODULE = "newsbot.commands"
 
 # Scrapy 2.19 starts a remote-control HTTP server by default; a crawler needs none.
 REMOTE_CONTROL_ENABLED = False
@@ -130,6 +132,7 @@ NEWSBOT_SPOOL_MAX_OPS = 200_000  # the outage spool's bound: the oldest ops are 
 NEWSBOT_RUNS_ENABLED = True
 
 EXTENSIONS = {
+    "newsbot.robots_log.QuietRobotsFailures": 100,  # an unreachable robots.txt: one WARNING line, no traceback
     "newsbot.stats_file.StatsFile": 500,
     "newsbot.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
     "newsbot.health.RunHealth": 610,  # run health verdict in the run record; alerts (thresholds: newsbot/health.py)

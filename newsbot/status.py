@@ -69,7 +69,7 @@ def _duration(seconds: Any) -> str:
 
 def render(status: dict, where: str) -> str:
     days = status["days"]
-    out = [f"newsbot status — {where}", "",
+    out = [f"newsbot status — reading {where}", "",
            f"Articles per source per day (published, last {len(days)} days)"]
     if status["articles"]:
         rows = [[source, *info["per_day"].values(), info["total"]] for source, info in status["articles"].items()]
@@ -121,11 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.days < 1 or args.runs < 1:
         parser.error("--days and --runs must be at least 1")
     config: StoreConfig = config_from(args)
+    where = config.describe()
     try:
         config.check()
         if (line := notice(config)) is not None:
             print(f"status: {line}", file=sys.stderr)
         if not config.uri and not config.sqlite_path.exists():
+            # Say so: an empty status may just mean the wrong store (the demo's, another --data-dir).
+            where += " (no store there yet: nothing was crawled into it; --data-dir or NEWSBOT_MONGO_URI " \
+                     "picks another)"
             status = {"days": collect_days(args.days), "articles": {}, "runs": []}
         else:
             with open_store(config) as store:
@@ -138,10 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     spooled = len(Spool.for_config(config))
     if args.json:
-        print(json.dumps(_jsonable({"store": config.describe(), "spooled": spooled, **status}), ensure_ascii=False,
-                         indent=1))
+        print(json.dumps(_jsonable({"store": where, "spooled": spooled, **status}), ensure_ascii=False, indent=1))
     else:
-        print(render(status, config.describe()))
+        print(render(status, where))
         if spooled:
             print(f"\n{spooled} write(s) spooled in {config.spool_path}: run 'python -m newsbot replay-spool'")
     return 0

@@ -17,9 +17,21 @@ from schedules.config import DEFAULT_FILE, ScheduleError, load_schedule
 log = logging.getLogger("schedules")
 
 
-def install_signals(on_stop: Callable[[], None]) -> None:
+class StopSignal:
+    """The first stop signal received (None until one is): `exit_code()` is the shell's 128 + signal number,
+    130 for SIGINT and 143 for SIGTERM, so cron and shells see an interrupted run as one."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def exit_code(self, otherwise: int) -> int:
+        return 128 + self.signum if self.signum is not None else otherwise
+
+
+def install_signals(on_stop: Callable[[], None]) -> StopSignal:
     """SIGTERM/SIGINT call `on_stop` once, in a thread of its own (it may take locks the
-    interrupted main thread holds); a repeated signal is only logged."""
+    interrupted main thread holds); a repeated signal is only logged. Returns which signal came."""
+    received = StopSignal()
     fired = threading.Event()
 
     def stop(name: str, again: bool) -> None:
@@ -32,10 +44,13 @@ def install_signals(on_stop: Callable[[], None]) -> None:
     def handler(signum, frame) -> None:  # no locks taken here: the work happens in a thread
         again = fired.is_set()
         fired.set()
+        if not again:
+            received.signum = signum
         threading.Thread(target=stop, args=(signal.Signals(signum).name, again), name="stop", daemon=True).start()
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+    return received
 
 
 def parser() -> argparse.ArgumentParser:

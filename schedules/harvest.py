@@ -1,7 +1,8 @@
 """`python -m schedules harvest [SOURCE …]`: crawl all (or the named) sources once, N at a time.
 
-For plain cron: exits 0 when every crawl exited 0, 1 when any failed, timed out or was refused,
-2 on bad arguments.
+For plain cron: exits 0 when every crawl exited 0 with a health verdict that is not fail; 1 when any
+crawl's verdict is fail (read from what the crawl wrote, see schedules/runner.py) or a crawl failed, timed
+out or was refused; 2 on bad arguments; 130 / 143 when stopped by SIGINT / SIGTERM.
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ def run_many(runner: CrawlRunner, sources: list[str] | tuple[str, ...], parallel
     log.info("harvest of %d source(s), %d at a time: %s", len(sources), parallel, ", ".join(sources))
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="harvest") as pool:
         outcomes = list(pool.map(lambda s: runner.run(s, timeout, args), sources))
-    failed = [o.source for o in outcomes if not o.ok]
+    failed = [o for o in outcomes if not o.ok]
     if failed:
-        log.error("harvest finished: %d of %d crawl(s) failed: %s", len(failed), len(outcomes), ", ".join(failed))
+        log.error("harvest finished: %d of %d crawl(s) failed: %s (%s)", len(failed), len(outcomes),
+                  ", ".join(o.source for o in failed), ", ".join(f"{o.source}: {o.describe()}" for o in failed))
     else:
-        log.info("harvest finished: all %d crawl(s) exited 0", len(outcomes))
+        log.info("harvest finished: all %d crawl(s) ok", len(outcomes))
     return outcomes
 
 
@@ -77,7 +79,7 @@ def main(argv: list[str], install_signals) -> int:
         print(f"harvest: {exc}", file=sys.stderr)
         return 2
     runner = CrawlRunner(log_dir=opts.log_dir)
-    install_signals(lambda: runner.stop(grace=opts.stop_grace))
+    stopped = install_signals(lambda: runner.stop(grace=opts.stop_grace))
     args = tuple(part for setting in opts.set for part in ("-s", setting)) + extra
     outcomes = run_many(runner, sources, opts.parallel, opts.timeout, args)
-    return 0 if all(o.ok for o in outcomes) else 1
+    return stopped.exit_code(0 if all(o.ok for o in outcomes) else 1)

@@ -131,7 +131,7 @@ def test_template_change_that_loses_the_body_fails_the_second_run(site_factory, 
 
     site.version = 2
     second = crawl("news", *args, settings=SETTINGS, env=env)
-    assert second.returncode == 0, second.log[-3000:]  # an unhealthy crawl still ends normally
+    assert second.returncode == 1, second.log[-3000:]  # the crawl ends normally; its exit code says fail
     assert second.stats["newsbot/coverage/items"] == 6 and second.stats["newsbot/coverage/body"] == 0
 
     runs = runs_of(tmp_path, "kent")
@@ -166,7 +166,7 @@ def test_dead_webhook_does_not_break_the_crawl(site_factory, crawl, tmp_path):
     dead.close()  # nothing listens there any more
     result = crawl("news", "-a", f"url={site.site.url('/rss.xml')}", "-a", "source=kent", settings={
         **SETTINGS, "NEWSBOT_WEBHOOK_RETRIES": "1"}, env={"NEWSBOT_WEBHOOK_URL": url})
-    assert result.returncode == 0, result.log[-3000:]
+    assert result.returncode == 1, result.log[-3000:]  # the health verdict (fail), not the dead webhook
     assert "health webhook http://127.0.0.1 failed after 2 attempt(s)" in result.log
     runs = runs_of(tmp_path, "kent")
     assert runs and runs[0]["health"]["verdict"] == FAIL, result.log[-3000:]

@@ -45,7 +45,10 @@ def test_js_source_renders_article_bodies_through_the_pipelines(js_site, crawl, 
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 3000,
         "NEWSBOT_RENDER_PAGES_PER_CONTEXT": 1,  # every page gets a fresh context: recycling is exercised
     })
-    assert result.returncode == 0, result.log[-3000:]
+    # The crawl ends normally; the page that never loads is 1 exception in 4 requests (25 %), run health's
+    # fail level, so it exits 1.
+    assert result.returncode == 1, result.log[-3000:]
+    assert result.stats["finish_reason"] == "finished"
     stats = result.stats
     by_title = {i["title"]: i for i in result.items}
     assert set(by_title) == {"Belediye yeni kütüphaneyi açtı", "Sahil yolunda bisiklet şeridi"}
@@ -74,7 +77,7 @@ def test_js_source_renders_article_bodies_through_the_pipelines(js_site, crawl, 
 def test_adhoc_render_js_argument(js_site, crawl):
     result = crawl("news", "-a", f"url={js_site.url('/rss.xml')}", "-a", "render=js",
                    settings={"PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 2000})
-    assert result.returncode == 0, result.log[-3000:]
+    assert result.returncode == 1, result.log[-3000:]  # finished; the never-loading page: 1 of 4 requests failed
     assert {i["title"] for i in result.items} == {"Belediye yeni kütüphaneyi açtı", "Sahil yolunda bisiklet şeridi"}
     assert result.stats.get("playwright/page_count") == 3
 

@@ -31,6 +31,11 @@ plan = json.loads(os.environ.get("FAKE_PLAN", "{}")).get(source, "ok")
 (out / f"{source}.{os.getpid()}.start").write_text(plan)
 if plan == "crash":
     raise SystemExit("fake crawl crashed")
+if plan == "health_fail":  # exits 0, but its run health (written where the runner asked) says fail
+    Path(os.environ["NEWSBOT_HEALTH_FILE"]).write_text(json.dumps({"verdict": "fail", "reasons": ["items: 0"]}))
+if plan in ("linger", "orphan"):  # a child that exits 0.5 s after the crawl, or never
+    child = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({0.5 if plan == 'linger' else 600})"])
+    (out / f"{source}.{os.getpid()}.child").write_text(str(child.pid))
 if plan in ("sleep", "hang"):
     child = subprocess.Popen([sys.executable, "-c", "import os, time; os.setpgid(0, 0); time.sleep(600)"])
     (out / f"{source}.{os.getpid()}.child").write_text(str(child.pid))
@@ -196,6 +201,34 @@ def test_crash_is_reported_with_its_exit_code(fake):
     assert outcome.returncode == 1 and not outcome.timed_out and not outcome.ok
 
 
+def test_children_that_exit_soon_after_the_crawl_are_not_reported_as_left_behind(fake, caplog):
+    fake.plan(aa="linger")
+    with caplog.at_level("INFO", logger="schedules"):
+        outcome = CrawlRunner().run("aa", timeout=60)
+    assert outcome.ok
+    assert "crawl aa ended: exit code 0" in caplog.text
+    assert "left" not in caplog.text
+    assert not any(alive(p) for p in fake.child_pids())  # it exited by itself
+
+
+def test_a_child_that_outlives_the_crawl_is_killed_and_reported(fake, caplog):
+    fake.plan(aa="orphan")
+    with caplog.at_level("INFO", logger="schedules"):
+        outcome = CrawlRunner().run("aa", timeout=60)
+    assert outcome.ok
+    assert "crawl aa left 1 process(es) behind: killed" in caplog.text
+    assert wait_for(lambda: not any(alive(p) for p in fake.child_pids()), 10)
+
+
+def test_health_verdict_written_by_the_crawl_decides_even_when_it_exits_0(fake, caplog):
+    fake.plan(aa="health_fail")
+    with caplog.at_level("INFO", logger="schedules"):
+        outcome = CrawlRunner().run("aa", timeout=60)
+    assert outcome.returncode == 0 and outcome.verdict == "fail" and not outcome.ok
+    assert "crawl aa ended: exit code 0, health fail (items: 0)" in caplog.text
+    assert not list(Path(__import__("tempfile").gettempdir()).glob("newsbot-health-aa-*"))  # cleaned up
+
+
 # -- the scheduler process ------------------------------------------------------------------
 
 
@@ -268,6 +301,28 @@ def test_harvest_exits_non_zero_when_a_crawl_fails(fake):
     assert out.returncode == 1
     assert "2 of 3 crawl(s) failed: dha, iha" in out.stderr
     assert fake.count("aa", "end") == 1
+
+
+def test_harvest_exits_1_when_a_crawl_health_is_fail(fake):
+    fake.plan(aa="health_fail")
+    out = run_harvest(fake, "aa", "iha")
+    assert out.returncode == 1, out.stderr
+    assert "1 of 2 crawl(s) failed: aa (aa: health fail)" in out.stderr
+    assert fake.count("iha", "end") == 1
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupted_harvest_exits_128_plus_the_signal(fake, sig, code):
+    fake.plan(aa="sleep")
+    proc = subprocess.Popen([*fake.cmd, "harvest", "aa", "--stop-grace", "2"], cwd=ROOT, env=fake.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: bool(fake.child_pids()))
+    finally:
+        err = stop_scheduler(proc, sig)
+    assert proc.returncode == code, err
+    assert fake.count("aa", "end") == 0
+    assert not any(alive(p) for p in fake.pids("aa") + fake.child_pids())
 
 
 def test_harvest_rejects_unknown_source(fake):

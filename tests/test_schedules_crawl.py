@@ -49,6 +49,7 @@ args = ["-a", "url={demo_site.url('/rss.xml')}", "-a", "source=yerel", "-s", "NE
         err = stop_scheduler(proc, __import__("signal").SIGTERM)
     assert proc.returncode == 0, err
     assert "crawl news started" in err and "crawl news ended: exit code" in err
+    assert "process(es) behind" not in err  # the crawl's children exit by themselves, and are waited for
     assert demo_site.hits.get("/haber/belediyeden-asfalt-calismasi-3662.html", 0) >= 1
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,9 +19,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsbot demo", description=__doc__)
-    parser.add_argument("--data-dir", help="embedded store directory (default: a fresh temporary one)")
+    parser.add_argument("--data-dir", help="embedded store directory, kept (default: a temporary one, removed at "
+                        "the end unless --keep)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary store and print the status "
+                        "command that reads it")
     args = parser.parse_args(argv)
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="newsbot-demo-"))
+    temporary = not args.data_dir and not args.keep
+    try:
+        code = demo(data_dir)
+    finally:
+        if temporary:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    if temporary:
+        print(f"\nthe demo's store at {data_dir} was removed; run with --keep to look at it with 'status'")
+    else:
+        # the same interpreter (a venv's, say) and an absolute path: the line works as printed
+        print("\nlook at it with: " + shlex.join([sys.executable, "-m", "newsbot", "status", "--data-dir",
+                                                 str(data_dir.resolve())]))
+    return code
+
+
+def demo(data_dir: Path) -> int:
+    """Serve the demo site, crawl it into the embedded store at `data_dir`, print what landed."""
     env = {k: v for k, v in os.environ.items() if k not in ("NEWSBOT_MONGO_URI", "MONGO_URI")}
     with FixtureSite(DEMO_SITE) as site:
         feed = site.url("/rss.xml")

@@ -10,12 +10,15 @@ from newsbot.demo.server import FixtureSite
 
 
 def generated_article(i: int, title: str) -> bytes:
-    """A small Turkish article page `<title> <i>` with three paragraphs."""
+    """A small Turkish article page `<title> <i>` with three paragraphs and a publication time, as a news
+    page has (without one, run health fails the crawl on published_at coverage and it exits 1)."""
     paras = "".join(
         f"<p>{title} {i}: ilçede {j}. mahallede yol çalışması yapılacağı duyuruldu; çalışmaların akşam "
         f"saatlerine kadar süreceği, sürücülerin alternatif yolları kullanması gerektiği bildirildi.</p>"
         for j in range(3))
-    return (f'<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>{title} {i}</title></head>'
+    published = f"2025-07-12T{8 + i // 60 % 12:02d}:{i % 60:02d}:00+03:00"
+    return (f'<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>{title} {i}</title>'
+            f'<meta property="article:published_time" content="{published}"></head>'
             f"<body><article><h1>{title} {i}</h1>{paras}</article></body></html>").encode()
 
 

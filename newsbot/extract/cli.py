@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from newsbot.extract.article import extract_article
+from newsbot.sniff import looks_binary
 from newsbot.sources import SourceConfigError, load_sources
 
 
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         print(f"newsbot extract: cannot read {args.page}: {reason}", file=sys.stderr)
+        return 2
+    if looks_binary(body):  # the same test the crawl applies (newsbot/skipped/binary_body)
+        print(f"newsbot extract: {args.page} is not a page (binary content: {body[:8]!r}…)", file=sys.stderr)
         return 2
     article = extract_article(body, args.url, config, content_type=args.content_type)
     print(json.dumps(article, ensure_ascii=False, indent=2))

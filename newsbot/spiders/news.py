@@ -19,6 +19,7 @@ from newsbot.article_urls import LearnedShapes, looks_like_article, resolve
 from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.items import Article
 from newsbot.jobstate import ResumableJob
+from newsbot.sniff import looks_binary
 from newsbot.sources import SourceConfig, StartPoint, load_sources, parse_source
 from newsbot.urls import canonical_url
 
@@ -26,9 +27,6 @@ from newsbot.urls import canonical_url
 # site's own feed (learned: newsbot/article_urls.py), else when URL-shape features say so.
 _FEED_LINKS = "//link[contains(@rel,'alternate')][contains(@type,'rss') or contains(@type,'atom')]/@href"
 _XML_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|urlset|sitemapindex)[\s>]", re.I)
-# Bodies that are not a page whatever their Content-Type says: PDF, images, archives, audio/video.
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"PK\x03\x04", b"\x1f\x8b", b"ID3",
-                 b"OggS", b"\x00\x00\x00")
 # Child sitemaps of an index wait behind article requests (see parse_sitemap).
 CHILD_SITEMAP_PRIORITY = -100
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
@@ -36,13 +34,6 @@ PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _looks_binary(body: bytes) -> bool:
-    head = body[:1024].lstrip()
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark: text
-        return False
-    return head.startswith(_BINARY_MAGIC) or b"\x00" in head
 
 
 def _count_links(body: bytes) -> int:
@@ -119,15 +110,28 @@ class NewsSpider(scrapy.Spider):
         if self.job is not None:
             self.job.write("finished" if reason == "finished" else "stopped")
 
-    def _resolve_config(self, url: str | None, source: str | None, render: str | None) -> SourceConfig:
-        if self.source_config is not None and not url:
-            return self.source_config
+    @classmethod
+    def check_arguments(cls, url: str | None = None, source: str | None = None, render: str | None = None,
+                        **_: object) -> None:
+        """Raise ValueError (a one-line message) for `-a` arguments this spider cannot run with: `scrapy
+        crawl` (newsbot/commands/crawl.py) calls it before anything starts."""
+        cls._resolve_config(url, source, render)
+
+    @classmethod
+    def _resolve_config(cls, url: str | None, source: str | None, render: str | None) -> SourceConfig:
+        if cls.source_config is not None and not url:
+            return cls.source_config
         if not url:
-            raise ValueError("spider 'news' needs a start URL: scrapy crawl news -a url=<feed|sitemap|listing URL>")
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"-a url must be an http(s) URL, got {url!r}")
-        base = self.source_config or (load_sources().get(source) if source else None)
-        host = (urlsplit(url).hostname or "").lower()
+            raise ValueError(f"spider {cls.name!r} needs a start URL: scrapy crawl {cls.name} "
+                             "-a url=<feed|sitemap|listing URL>")
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            parts, host = None, ""
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
+            raise ValueError(f"-a url must be an http(s) URL with a host, got {url!r}")
+        base = cls.source_config or (load_sources().get(source) if source else None)
         raw = {
             "name": re.sub(r"[^a-z0-9_]", "_", (source or host or "adhoc").lower()) or "adhoc",
             "site": base.site if base else host,
@@ -339,7 +343,7 @@ class NewsSpider(scrapy.Spider):
         if not response.body.strip():
             self._skip(response, "empty_body")
             return
-        if _looks_binary(response.body):
+        if looks_binary(response.body):
             self._skip(response, "binary_body", content_type or "")
             return
         max_links = self.settings.getint("NEWSBOT_MAX_LINKS_PER_ARTICLE", 5000)

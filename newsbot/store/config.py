@@ -8,28 +8,29 @@ show the URI goes through `mask()` (mongodb://user:***@host).
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from pymongo.errors import ConfigurationError, InvalidURI
 from pymongo.uri_parser import parse_uri
 
-URI_ENV = ("NEWSBOT_MONGO_URI", "MONGO_URI")
+from newsbot.store.masking import (  # noqa: F401 (re-exported)
+    URI_ENV,
+    MaskingFilter,
+    install_log_masking,
+    mask,
+    mask_uri,
+    short_error,
+)
+
 DEFAULT_DB = "newsbot"
 DEFAULT_TIMEOUT_MS = 3000  # server selection / connect: an outage must not stall a crawl for minutes
 
 
 class StoreError(Exception):
     """A store problem with a message that is safe to show (credentials masked)."""
-
-
-# -- credentials ---------------------------------------------------------------------------------
-_URI_CREDENTIALS = re.compile(r"(mongodb(?:\+srv)?://)([^:@/\s]*)(?::[^@/\s]*)?@", re.I)
 
 
 def env_uri(environ: Mapping[str, str] | None = None) -> str | None:
@@ -43,58 +44,6 @@ def env_uri(environ: Mapping[str, str] | None = None) -> str | None:
 def mongo_uri() -> str | None:
     """The configured server URI from the environment, or None for the embedded store."""
     return env_uri()
-
-
-def _secrets(environ: Mapping[str, str] | None = None) -> list[str]:
-    """Password literals of the configured URIs (raw and decoded), to scrub from any text."""
-    found = []
-    environ = os.environ if environ is None else environ
-    for key in URI_ENV:
-        match = re.search(r"://[^:@/\s]*:([^@/\s]+)@", environ.get(key) or "")
-        if match:
-            found += [match.group(1), unquote(match.group(1))]
-    return sorted({s for s in found if len(s) >= 3}, key=len, reverse=True)
-
-
-def mask(text: object) -> str:
-    """`text` with every URI password replaced by *** (and any configured password scrubbed)."""
-    out = _URI_CREDENTIALS.sub(lambda m: f"{m.group(1)}{m.group(2)}:***@" if m.group(2) else m.group(1), str(text))
-    for secret in _secrets():
-        out = out.replace(secret, "***")
-    return out
-
-
-def short_error(exc: BaseException) -> str:
-    """One masked line for an exception (pymongo's topology descriptions cut off)."""
-    text = f"{type(exc).__name__}: {exc}".split(", Timeout:")[0].split(", full error:")[0]
-    return mask(" ".join(text.split()))[:300]
-
-
-def mask_uri(uri: str | None) -> str:
-    return mask(uri) if uri else ""
-
-
-class MaskingFilter(logging.Filter):
-    """Logging filter that masks credentials in every record that passes a handler."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not _secrets() and "@" not in str(record.msg):
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken record is logging's business, not ours
-            return True
-        masked = mask(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
-
-def install_log_masking() -> None:
-    """Add MaskingFilter to the root handlers (Scrapy's included); safe to call repeatedly."""
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
-            handler.addFilter(MaskingFilter())
 
 
 # -- configuration -------------------------------------------------------------------------------
