@@ -1,13 +1,9 @@
 .PHONY: bench bench-memory bench-profile
 
-<<<<<<< HEAD
 # The project's venv (bash scripts/setup.sh) when there is one.
 PY ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 
-# Quick benchmarks (2,000 pages; ~5 minutes): quality, extraction speed, crawl throughput and memory. See BENCHMARKS.md.
-=======
 # Quick benchmarks (2,000 realistic pages; ~10 minutes): quality, extraction speed, crawl throughput and memory. See BENCHMARKS.md.
->>>>>>> bench-real
 bench:
 	bash bench/run.sh
 
@@ -18,8 +14,4 @@ bench-memory:
 
 # Where a full-pipeline crawl spends its CPU, every process, ms per page by stage (py-spy --subprocesses).
 bench-profile:
-<<<<<<< HEAD
-	$(PY) bench/profile_crawl.py --pages 1000 --mode embedded --raw bench/results/profile-embedded.txt
-=======
-	python3 bench/profile_crawl.py --pages 2000 --mode embedded --stages --raw bench/results/profile-embedded.txt
->>>>>>> bench-real
+	$(PY) bench/profile_crawl.py --pages 2000 --mode embedded --stages --raw bench/results/profile-embedded.txt
