@@ -85,3 +85,10 @@ def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[l
         lead = body[full]  # the complete lead; a same-length copy in another case is not better
     drop = set(matches)
     return [p for i, p in enumerate(body) if i not in drop], lead
+
+
+def article_text(lead: str, body: list[str]) -> str:
+    """`text`: the whole article as a reader sees it, in page order — the lead first (once: not again when
+    the body starts with it), then the body, paragraphs separated by blank lines."""
+    head = [lead] if lead and (not body or words(body[0]) != words(lead)) else []
+    return "\n\n".join(head + list(body))

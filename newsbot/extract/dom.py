@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import lxml.etree
@@ -40,8 +41,41 @@ _LOOKUP.get_namespace(None).update(lxml.html.HtmlElementClassLookup._default_ele
 _PARSER.set_element_class_lookup(_LOOKUP)
 
 
+_SCRIPT_OPEN = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.IGNORECASE)
+# Where an unclosed script's code ends: the first tag at the start of a line, or a text-bearing HTML tag.
+_MARKUP_START = re.compile(
+    r"\n\s*<[a-zA-Z/!]|<(?:/?(?:p|div|table|tr|td|font|b|strong|br|h[1-6]|span|center|body|a)\b)", re.IGNORECASE)
+
+
+def close_unclosed_scripts(text: str) -> str:
+    """A <script> never closed (or closed only after another <script> opens) swallows the page that follows
+    it: the parser reads everything up to the next </script> as code. Close it where markup starts again."""
+    lower = text.lower()
+    if lower.count("<script") == lower.count("</script"):
+        return text  # the common case: every script closed (checked exactly below otherwise)
+    out: list[str] = []
+    pos = 0
+    while (opened := _SCRIPT_OPEN.search(text, pos)) is not None:
+        closed = _SCRIPT_CLOSE.search(text, opened.end())
+        following = _SCRIPT_OPEN.search(text, opened.end())
+        if closed is not None and (following is None or closed.start() < following.start()):
+            out.append(text[pos:closed.end()])
+            pos = closed.end()
+            continue
+        limit = following.start() if following is not None else len(text)
+        markup = _MARKUP_START.search(text, opened.end(), limit)
+        cut = markup.start() if markup is not None else limit
+        out.append(text[pos:cut] + "</script>")
+        pos = cut
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse a page; an empty or unparsable page gives an empty <html> rather than an exception."""
+    """Parse a page; an empty or unparsable page gives an empty <html> rather than an exception.
+    Unclosed <script> elements are closed first (see close_unclosed_scripts)."""
+    text = close_unclosed_scripts(text)
     data = text.encode("utf-8", errors="replace").translate(None, _CONTROL_BYTES)
     for bad in _NONCHARACTERS:
         if bad in data:
