@@ -14,7 +14,14 @@ import lxml.etree
 import lxml.html
 
 from newsbot.extract.agencies import agency_code
-from newsbot.extract.body import selector_body, split_lead, text_paragraphs, trafilatura_body, word_count
+from newsbot.extract.body import (
+    restore_subheads,
+    selector_body,
+    split_lead,
+    text_paragraphs,
+    trafilatura_body,
+    word_count,
+)
 from newsbot.extract.category import find_category
 from newsbot.extract.charset import decode_html, repair_text
 from newsbot.extract.credits import find_credits
@@ -183,7 +190,7 @@ def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str
     if selectors.get("body"):
         paragraphs = selector_body(root, selectors["body"])
     if word_count(paragraphs) < MIN_SELECTOR_WORDS:
-        paragraphs = trafilatura_body(root, url)
+        paragraphs = restore_subheads(root, trafilatura_body(root, url))
     # JSON-LD articleBody is a last resort: it is often a summary (AA 2026) or loses quotes (Hürriyet).
     ld_body = text_paragraphs(_ld_str(st, "articleBody"))
     if word_count(paragraphs) < word_count(ld_body) / 2:
