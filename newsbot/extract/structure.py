@@ -32,7 +32,7 @@ _CELL_TAGS = ("td", "th")
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"})
 _LAYOUT_CONTENT = ("table", "form", "p", "div", "h1", "h2", "h3", "ul", "ol")
 _INLINE_SKIP = SKIP_TAGS | BLOCK_TAGS | {"br", "img", "input"}
-_LOWER_END = re.compile(r"[^\W\d_]$")
+_LETTER_END = re.compile(r"[^\W\d_]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
 
 
@@ -123,7 +123,8 @@ def _text_before(el: lxml.html.HtmlElement) -> str:
         if prev.tail:
             return prev.tail
         tag = prev.tag if isinstance(prev.tag, str) else ""
-        return "" if not tag or tag in _INLINE_SKIP else "".join(prev.itertext())
+        return "" if not tag or tag in _INLINE_SKIP else next(
+            (piece for piece in reversed(list(prev.itertext())) if piece), "")
     parent = el.getparent()
     return (parent.text or "") if parent is not None else ""
 
@@ -135,7 +136,7 @@ def _starts_line(left: str, right: str) -> bool:
         return False
     a, b = left[-1], right[0]
     if b.isdigit():
-        return bool(_LOWER_END.search(a))
+        return bool(_LETTER_END.search(a))
     return b.isupper() and (a.islower() or bool(_SENTENCE_END.search(a)))
 
 
@@ -147,6 +148,6 @@ def split_glued_inline(root: lxml.html.HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag in _INLINE_SKIP or el.getparent() is None:
             continue
-        text = "".join(el.itertext())
+        text = next((piece for piece in el.itertext() if piece), "")  # only its first character matters
         if text and _starts_line(_text_before(el), text):
             el.addprevious(lxml.html.Element("br"))
