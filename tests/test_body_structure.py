@@ -47,9 +47,10 @@ def test_minified_glue_is_split_at_element_boundaries():
     # A headline glued to its date line, a sub-head glued to the end of a paragraph (the seed's case).
     html = ("<body><div class=bilgi><span>Maç berabere kaldı</span><span>13-07-2025 18:50</span></div>"
             "<p>Trafik bir süre yavaşladı.<strong>Ekipler seferber oldu</strong></p>"
-            "<p>Vali <b>Ahmet</b> Yılmaz'ın <a href=/x>açıklaması</a>'na göre <b>İ</b>l genelinde</p></body>")
+            "<p>Vali <b>Ahmet</b> Yılmaz'ın <a href=/x>açıklaması</a>'na göre <b>İ</b>l genelinde "
+            "5000 m<sup>2</sup></p></body>")
     assert _lines(html) == ["Maç berabere kaldı", "13-07-2025 18:50", "Trafik bir süre yavaşladı.",
-                            "Ekipler seferber oldu", "Vali Ahmet Yılmaz'ın açıklaması'na göre İl genelinde"]
+                            "Ekipler seferber oldu", "Vali Ahmet Yılmaz'ın açıklaması'na göre İl genelinde 5000 m2"]
 
 
 def test_related_boxes_and_polls_are_removed_where_they_sit():
@@ -81,6 +82,9 @@ def test_an_unclosed_script_no_longer_swallows_the_article():
     assert lines_of(parse_html(fixed).find("body")) == ["Başlık", "Birinci paragraf.", "İkinci paragraf."]
     closed = '<script>var s = "<p>";</script><p>Metin</p>'
     assert close_unclosed_scripts(closed) == closed
+    # A "<script" inside a JS string (its close escaped) is not an unclosed script: no markup line follows it.
+    in_string = '<script>var h = {"x": "<script src=a.js><\\/script>"};</script>\n<p>Metin</p>'
+    assert close_unclosed_scripts(in_string) == in_string
 
 
 def test_mojibake_replacement_characters_and_dotted_i_are_repaired():

@@ -43,14 +43,14 @@ _PARSER.set_element_class_lookup(_LOOKUP)
 
 _SCRIPT_OPEN = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
 _SCRIPT_CLOSE = re.compile(r"</script\s*>", re.IGNORECASE)
-# Where an unclosed script's code ends: the first tag at the start of a line, or a text-bearing HTML tag.
-_MARKUP_START = re.compile(
-    r"\n\s*<[a-zA-Z/!]|<(?:/?(?:p|div|table|tr|td|font|b|strong|br|h[1-6]|span|center|body|a)\b)", re.IGNORECASE)
+# Where an unclosed script's code ends: a line that starts with a tag. Code rarely starts a line with "<tag"
+# (a "<script" or "</div>" inside a JS string sits mid-line), so a script without such a line is left alone.
+_LINE_MARKUP = re.compile(r"\n[ \t]*<[a-zA-Z!/]")
 
 
 def close_unclosed_scripts(text: str) -> str:
     """A <script> never closed (or closed only after another <script> opens) swallows the page that follows
-    it: the parser reads everything up to the next </script> as code. Close it where markup starts again."""
+    it: the parser reads everything up to the next </script> as code. Close it where a line of markup starts."""
     lower = text.lower()
     if lower.count("<script") == lower.count("</script"):
         return text  # the common case: every script closed (checked exactly below otherwise)
@@ -64,10 +64,14 @@ def close_unclosed_scripts(text: str) -> str:
             pos = closed.end()
             continue
         limit = following.start() if following is not None else len(text)
-        markup = _MARKUP_START.search(text, opened.end(), limit)
-        cut = markup.start() if markup is not None else limit
-        out.append(text[pos:cut] + "</script>")
-        pos = cut
+        markup = _LINE_MARKUP.search(text, opened.end(), limit)
+        if markup is None:  # no markup line before the next <script>: that one is inside this one's code
+            end = closed.end() if closed is not None else len(text)
+            out.append(text[pos:end])
+            pos = end
+            continue
+        out.append(text[pos:markup.start()] + "</script>")
+        pos = markup.start()
     out.append(text[pos:])
     return "".join(out)
 

@@ -28,10 +28,14 @@ from newsbot.text import letter_tuple
 CHROME_FILE = Path(__file__).resolve().parent.parent / "data" / "chrome.toml"
 # A table cell with this many words of its own text is a page column, not a data cell.
 LAYOUT_CELL_WORDS = 80
+# A poll's question and options (with a vote button and a results link) fit in this many words.
+POLL_MAX_WORDS = 60
 _CELL_TAGS = ("td", "th")
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"})
-_LAYOUT_CONTENT = ("table", "form", "p", "div", "h1", "h2", "h3", "ul", "ol")
-_INLINE_SKIP = SKIP_TAGS | BLOCK_TAGS | {"br", "img", "input"}
+# A cell holding these is a page region (data cells hold text, links, images; an infobox cell may hold a <p>).
+_LAYOUT_CONTENT = ("table", "form")
+# Never split at these: superscripts and subscripts continue the word ("5000 m<sup>2</sup>").
+_INLINE_SKIP = SKIP_TAGS | BLOCK_TAGS | {"br", "img", "input", "sup", "sub"}
 _LETTER_END = re.compile(r"[^\W\d_]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
 
@@ -57,7 +61,7 @@ def _own_cells(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def _is_layout_cell(cell: lxml.html.HtmlElement) -> bool:
-    if any(True for _ in cell.iter(*_LAYOUT_CONTENT) if _ is not cell):
+    if any(el is not cell for el in cell.iter(*_LAYOUT_CONTENT)):
         return True
     return len(" ".join(cell.itertext()).split()) >= LAYOUT_CELL_WORDS
 
@@ -85,10 +89,12 @@ def drop_polls(root: lxml.html.HtmlElement) -> None:
         box = inputs[0]
         while box is not None and not all(box in i.iterancestors() for i in inputs[1:]):
             box = box.getparent()
-        # Up to the enclosing form / table / block: the question sits beside the options.
+        # Up to the enclosing form / table / block: the question sits beside the options. A poll is small;
+        # a container with more text is a page (ASP.NET pages wrap everything in one <form>): leave it.
         while box is not None and box.tag not in ("form", "table", "div", "fieldset", "section", "aside"):
             box = box.getparent()
-        if box is not None and box.getparent() is not None and box.tag not in ("body", "html"):
+        if (box is not None and box.getparent() is not None and box.tag not in ("body", "html")
+                and len(" ".join(box.itertext()).split()) <= POLL_MAX_WORDS):
             box.drop_tree()
 
 
