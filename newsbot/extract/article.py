@@ -47,11 +47,14 @@ _DATE_XPATH = (
 )
 _DATE_ELEMENTS = lxml.etree.XPath(_DATE_XPATH)  # compiled once
 # The summary box ("spot" in Turkish newsrooms, "özet" = summary) when no description meta exists.
+# Lower-case class/id only: translate() over every element cost ~16 ms a page.
 _SPOT_ELEMENTS = lxml.etree.XPath("//body//*[" + " or ".join(
-    f"contains({_CLASS_ID},'{word}')" for word in ("spot", "ozet", "summary", "standfirst", "excerpt")) + "]")
+    f"contains(@class,'{word}') or contains(@id,'{word}')"
+    for word in ("spot", "ozet", "summary", "standfirst", "excerpt")) + "]")
 MIN_SPOT_WORDS, MAX_SPOT_WORDS = 8, 80
 # A date line standing alone (no date-named class, e.g. in a table layout): short text lines are read.
 DATE_LINE_MAX_WORDS, DATE_LINE_SCAN = 8, 300
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.]\d{2}\b")  # only a line with a time can give one (dateparser is slow)
 
 
 def extract_article(
@@ -216,7 +219,7 @@ def _visible_date(root: lxml.html.HtmlElement, selectors: dict) -> tuple[When | 
     if fallback[0] is None:
         body = root.find("body")
         for line in lines_of(body)[:DATE_LINE_SCAN] if body is not None else ():
-            if len(line.split()) <= DATE_LINE_MAX_WORDS and any(ch.isdigit() for ch in line):
+            if len(line.split()) <= DATE_LINE_MAX_WORDS and _TIME_OF_DAY.search(line):
                 pair = parse_date_line(line)
                 if pair[0] and pair[0].has_time:
                     return pair

@@ -28,6 +28,8 @@ from newsbot.text import letter_tuple
 CHROME_FILE = Path(__file__).resolve().parent.parent / "data" / "chrome.toml"
 # A table cell with this many words of its own text is a page column, not a data cell.
 LAYOUT_CELL_WORDS = 80
+# A related box: its heading is a short text node, the box a few levels up and short.
+HEADING_MAX_CHARS, BOX_MAX_LEVELS, BOX_MAX_CHARS = 60, 4, 600
 # A poll's question and options (with a vote button and a results link) fit in this many words.
 POLL_MAX_WORDS = 60
 _CELL_TAGS = ("td", "th")
@@ -113,13 +115,25 @@ def _own_text(el: lxml.html.HtmlElement) -> str:
 
 
 def drop_related_boxes(root: lxml.html.HtmlElement) -> None:
+    """Find widget-heading text first (short text nodes: cheap), then climb to the box around it: the
+    nearest ancestor whose words outside links are just that heading and that links to a story."""
     headings = widget_headings()
-    for el in list(root.iter("p", "div", "aside", "section", "li", "span")):
-        if el.getparent() is None or _link_words(el) < 3:
-            continue
-        own = letter_tuple(_own_text(el))
-        if own and own in headings:
-            el.drop_tree()
+    found = []
+    for el in root.iter():
+        text = el.text if isinstance(el.tag, str) else None
+        if text and len(text) <= HEADING_MAX_CHARS and letter_tuple(text) in headings:
+            found.append(el)
+    for el in found:
+        box = el
+        for _ in range(BOX_MAX_LEVELS):
+            if box is None or box.getparent() is None or box.tag in ("body", "html"):
+                break
+            if len(box.text_content()) > BOX_MAX_CHARS:
+                break
+            if _link_words(box) >= 3 and letter_tuple(_own_text(box)) in headings:
+                box.drop_tree()
+                break
+            box = box.getparent()
 
 
 def _text_before(el: lxml.html.HtmlElement) -> str:
