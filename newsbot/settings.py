@@ -87,6 +87,7 @@ LOG_LEVEL = "INFO"
 # Item pipelines, in order: clean first, store last.
 ITEM_PIPELINES = {
     "pipelines.strip_chrome.StripChromePipeline": 100,
+    "pipelines.boilerplate.LearnedBoilerplatePipeline": 120,  # per-site learned chrome, after the phrase rules
     "pipelines.coverage.CoveragePipeline": 150,  # before validation: counts items validation will drop
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.dedupe.DedupePipeline": 300,
@@ -95,6 +96,8 @@ ITEM_PIPELINES = {
 
 # Chrome stripping: extra phrase files (TOML like newsbot/data/chrome.toml, or .txt) on top of the bundled one.
 NEWSBOT_CHROME_FILES = []
+# Learn each site's recurring chrome while crawling; kept under <NEWSBOT_DATA_DIR>/learned_chrome/.
+NEWSBOT_LEARN_CHROME = True
 
 # Dedupe and incremental crawling (newsbot/urls.py, newsbot/incremental.py, pipelines/dedupe.py, newsbot/stories.py)
 REQUEST_FINGERPRINTER_CLASS = "newsbot.urls.CanonicalRequestFingerprinter"

@@ -8,7 +8,7 @@ Two layers:
   removed in the stats `newsbot/chrome/<rule>`.
 
 Rules (stat names): trailer, agency_marker, date_line, cut_after, phrase, notice, pattern, no_text,
-title_repeat, category_line, lead_repeat, duplicate. Fields found: agency, editor, published_at,
+title_repeat, category_line, label, lead_repeat, duplicate. Fields found: agency, editor, published_at,
 category, title, lead.
 """
 
@@ -49,6 +49,8 @@ TRAILER_MAX_WORDS = 14
 TRAILER_PART_MAX_WORDS = 5
 # Lines after a mid-body widget heading that look like links to other stories.
 LINK_MAX_WORDS = 16
+# Section labels above a title are short.
+LABEL_MAX_WORDS = 3
 # Short lines recur page after page on a site (trailers, labels, widget lines): the matcher remembers
 # its trailer answer for this many recent lines (bounded, so a long crawl's memory stays flat).
 TRAILER_MEMO = 4096
@@ -382,6 +384,8 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
             rule = "title_repeat"
         elif not seen_article and category and pw and pw == category_words:
             rule = "category_line"
+        elif not seen_article and _is_label(para, counts[i]):
+            rule = "label"
         elif lead and pw and pw == lead_words:
             rule = "lead_repeat"
         elif pw in kept_keys:
@@ -399,6 +403,12 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
 
     _strip_tail_markers(result, matcher)
     return result
+
+
+def _is_label(para: str, count: int) -> bool:
+    """A section label above the article ("ASAYİŞ", "SPOR"): one to LABEL_MAX_WORDS upper-case words, no
+    digits, no punctuation. Only looked for before the first article paragraph."""
+    return count <= LABEL_MAX_WORDS and para.isupper() and all(ch.isalpha() or ch.isspace() for ch in para)
 
 
 def _lead_copies(para_words: list[tuple[str, ...]], title: str, lead: str) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from newsbot.extract.body import article_text
 from newsbot.text import content_hash
 
 
@@ -31,6 +32,6 @@ class ValidatePipeline:
             raise DropItem(f"{reason}: {adapter.get('url')}")
         # Chrome stripping may have changed the body: keep text and hash in step with it.
         adapter["body"] = body
-        adapter["text"] = "\n\n".join(body)
+        adapter["text"] = article_text(adapter.get("lead") or "", body)
         adapter["content_hash"] = content_hash(adapter["title"], body)
         return item

@@ -75,7 +75,8 @@ def test_seed_acceptance(demo_site, crawl):
     assert not any(same_text(p, TITLE) for p in item["body"])
 
     assert item["body"] == BODY
-    assert item["text"] == "\n\n".join(BODY)
+    # `text` is the article as a reader sees it: the lead (the page's first paragraph) once, then the body.
+    assert item["text"] == "\n\n".join([LEAD, *BODY])
     for para in item["body"]:
         for chrome in CHROME:
             assert fold(chrome) not in fold(para), (chrome, para[:60])

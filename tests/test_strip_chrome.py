@@ -200,9 +200,10 @@ def test_memoised_answers_stay_right_across_pages_and_rule_changes():
     first.body.append("changed")
     second = strip_paragraphs(body, rules=rules)
     assert second.fields == {"agency": "İHA", "editor": "TE Bilisim"} and second.body == [ARTICLE]
-    assert strip_paragraphs([ARTICLE, "Muhabir: Ayşe Yılmaz"], rules=rules).fields == {}
-    rules.add({"trailer": [{"pattern": "muhabir\\s*:\\s*(?P<editor>.+)"}]}, "extra")
-    assert strip_paragraphs([ARTICLE, "Muhabir: Ayşe Yılmaz"], rules=rules).fields == {"editor": "Ayşe Yılmaz"}
+    assert strip_paragraphs([ARTICLE, "Yayına hazırlayan: Ayşe Yılmaz"], rules=rules).fields == {}
+    rules.add({"trailer": [{"pattern": "yay[ıi]na haz[ıi]rlayan\\s*:\\s*(?P<editor>.+)"}]}, "extra")
+    assert strip_paragraphs([ARTICLE, "Yayına hazırlayan: Ayşe Yılmaz"], rules=rules).fields == {
+        "editor": "Ayşe Yılmaz"}
 
 
 def test_bare_date_lines():
@@ -217,11 +218,11 @@ def test_bare_date_lines():
 def test_extra_phrase_files_take_effect(tmp_path):
     toml = tmp_path / "site.toml"
     toml.write_text('[drop]\nlines = ["Bizi Instagram\'da takip edin"]\n[cut]\nheadings = ["Haber Arşivi"]\n'
-                    '[[trailer]]\npattern = "muhabir\\\\s*:\\\\s*(?P<editor>.+)"\n', encoding="utf-8")
+                    '[[trailer]]\npattern = "yay[ıi]na haz[ıi]rlayan\\\\s*:\\\\s*(?P<editor>.+)"\n', encoding="utf-8")
     txt = tmp_path / "more.txt"
     txt.write_text("# one phrase a line\nSİTEMİZE ÜYE OLUN\n[prefix]\nReklam alanı\n", encoding="utf-8")
     body = [ARTICLE, "BİZİ INSTAGRAM'DA TAKİP EDİN", "Sitemize üye olun", "Reklam alanı: 300x250",
-            "Muhabir: Ayşe Yılmaz", "Haber arşivi", "Eski haber başlığı"]
+            "Yayına hazırlayan: Ayşe Yılmaz", "Haber arşivi", "Eski haber başlığı"]
     assert strip_paragraphs(body).body == body  # the bundled data knows none of these
     rules = load_rules([toml, txt])
     result = strip_paragraphs(body, rules=rules)

@@ -14,14 +14,22 @@ import lxml.etree
 import lxml.html
 
 from newsbot.extract.agencies import agency_code
-from newsbot.extract.body import selector_body, split_lead, text_paragraphs, trafilatura_body, word_count
+from newsbot.extract.body import (
+    restore_subheads,
+    selector_body,
+    split_lead,
+    text_paragraphs,
+    trafilatura_body,
+    word_count,
+)
 from newsbot.extract.category import find_category
-from newsbot.extract.charset import decode_html
+from newsbot.extract.charset import decode_html, repair_text
 from newsbot.extract.credits import find_credits
 from newsbot.extract.dates import When, best_published, page_date, parse_date_line, parse_structured
-from newsbot.extract.dom import drop, parse_html, select_first, text_of
+from newsbot.extract.dom import drop, lines_of, parse_html, select_first, text_of
 from newsbot.extract.page_area import read_area
 from newsbot.extract.page_kind import page_kind
+from newsbot.extract.structure import repair as repair_structure
 from newsbot.extract.structured import Structured, keywords, names, read_structured
 from newsbot.sources import SourceConfig, source_for_url
 from newsbot.text import normalize_space, words
@@ -38,6 +46,15 @@ _DATE_XPATH = (
     + "]"
 )
 _DATE_ELEMENTS = lxml.etree.XPath(_DATE_XPATH)  # compiled once
+# The summary box ("spot" in Turkish newsrooms, "özet" = summary) when no description meta exists.
+# Lower-case class/id only: translate() over every element cost ~16 ms a page.
+_SPOT_ELEMENTS = lxml.etree.XPath("//body//*[" + " or ".join(
+    f"contains(@class,'{word}') or contains(@id,'{word}')"
+    for word in ("spot", "ozet", "summary", "standfirst", "excerpt")) + "]")
+MIN_SPOT_WORDS, MAX_SPOT_WORDS = 8, 80
+# A date line standing alone (no date-named class, e.g. in a table layout): short text lines are read.
+DATE_LINE_MAX_WORDS, DATE_LINE_SCAN = 8, 300
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.]\d{2}\b")  # only a line with a time can give one (dateparser is slow)
 
 
 def extract_article(
@@ -59,11 +76,12 @@ def extract_article(
     st = read_structured(root)
     area = read_area(root)  # the whole page's text, read before main-text extraction touches the tree
     credits = find_credits(area)
+    repair_structure(root)  # layout tables, polls, related boxes, glued inline text (extract/structure.py)
 
     site_names = _site_names(st)
-    title = _title(root, st, selectors, site_names)
-    lead = _lead(root, st, selectors, site_names)
-    paragraphs = _body(root, st, selectors, url)
+    title = repair_text(_title(root, st, selectors, site_names))
+    lead = repair_text(_lead(root, st, selectors, site_names))
+    paragraphs = [p for p in (repair_text(p) for p in _body(root, st, selectors, url)) if p]
     paragraphs, lead = split_lead(paragraphs, lead, title)
     if words(lead) == words(title):
         lead = ""  # a description that only repeats the headline (Hürriyet 2016) is no lead
@@ -126,12 +144,30 @@ def _title(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_na
     if chosen:
         return chosen
     h1s = [text_of(h) for h in root.iter("h1")]
-    candidates = [_ld_str(st, "headline"), st.first("og:title", "twitter:title"), *h1s[:1],
-                  text_of(root.find(".//title")) if root.find(".//title") is not None else ""]
+    candidates = [_ld_str(st, "headline"), st.first("og:title", "twitter:title"), *h1s[:1]]
     for cand in candidates:
         if cand:
             return _strip_suffix(cand, site_names, h1s)
-    return ""
+    return _title_element(root, site_names)
+
+
+def _title_element(root: lxml.html.HtmlElement, site_names: list[str]) -> str:
+    """The <title> (its text: text_of skips <title> as chrome) without a " - Site" suffix: a page with no
+    headline markup (a legacy table layout) still shows the headline as a bold line, which names the part
+    of the <title> to keep."""
+    element = root.find(".//title")
+    full = normalize_space(element.text_content()) if element is not None else ""
+    if not full or not re.search(_SUFFIX_SEP, full):
+        return full
+    body = root.find("body")
+    shown = {normalize_space(el.text_content()) for el in body.iter("b", "strong", "font", "h2", "h3", "span", "div")
+             } if body is not None else set()
+    parts = re.split(_SUFFIX_SEP, full)
+    for end in range(len(parts) - 1, 0, -1):
+        head = " - ".join(parts[:end])
+        if head in shown or normalize_space(full[: len(head)]) in shown:
+            return head
+    return _strip_suffix(full, site_names)
 
 
 def _lead(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_names: list[str]) -> str:
@@ -139,7 +175,17 @@ def _lead(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_nam
     if chosen:
         return chosen
     cand = _ld_str(st, "description") or st.first("og:description", "description", "twitter:description") or ""
-    return _strip_suffix(cand, site_names)
+    return _strip_suffix(cand, site_names) or _spot(root)
+
+
+def _spot(root: lxml.html.HtmlElement) -> str:
+    """Without a description in the markup: the page's summary box (class/id "spot", "özet", "summary"…),
+    when it holds a sentence or more."""
+    for el in _SPOT_ELEMENTS(root):
+        text = text_of(el)
+        if MIN_SPOT_WORDS <= len(text.split()) <= MAX_SPOT_WORDS:
+            return text
+    return ""
 
 
 def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str) -> list[str]:
@@ -147,7 +193,7 @@ def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str
     if selectors.get("body"):
         paragraphs = selector_body(root, selectors["body"])
     if word_count(paragraphs) < MIN_SELECTOR_WORDS:
-        paragraphs = trafilatura_body(root, url)
+        paragraphs = restore_subheads(root, trafilatura_body(root, url))
     # JSON-LD articleBody is a last resort: it is often a summary (AA 2026) or loses quotes (Hürriyet).
     ld_body = text_paragraphs(_ld_str(st, "articleBody"))
     if word_count(paragraphs) < word_count(ld_body) / 2:
@@ -170,6 +216,13 @@ def _visible_date(root: lxml.html.HtmlElement, selectors: dict) -> tuple[When | 
             return pair
         if pair[0] and not fallback[0]:
             fallback = pair
+    if fallback[0] is None:
+        body = root.find("body")
+        for line in lines_of(body)[:DATE_LINE_SCAN] if body is not None else ():
+            if len(line.split()) <= DATE_LINE_MAX_WORDS and _TIME_OF_DAY.search(line):
+                pair = parse_date_line(line)
+                if pair[0] and pair[0].has_time:
+                    return pair
     return fallback
 
 

@@ -7,7 +7,7 @@ import re
 import lxml.html
 
 from newsbot.extract.dates import is_date_line
-from newsbot.extract.dom import lines_of, select_first
+from newsbot.extract.dom import lines_of, select_first, text_of
 from newsbot.extract.main_text import main_text
 from newsbot.text import normalize_space, words
 
@@ -50,6 +50,34 @@ def trafilatura_body(page: lxml.html.HtmlElement, url: str) -> list[str]:
     return [line for line in (normalize_space(x) for x in text.split("\n")) if line]
 
 
+SUBHEAD_TAGS = ("h2", "h3", "h4", "h5")
+SUBHEAD_MAX_WORDS = 20
+
+
+def restore_subheads(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Put back sub-headings the main-text extraction dropped: a heading whose neighbouring elements are two
+    consecutive extracted paragraphs sits inside the article (trafilatura drops some <h3>s of minified pages)."""
+    position = {p: i for i, p in reversed(list(enumerate(paragraphs)))}
+    inserts: dict[int, list[str]] = {}
+    for heading in root.iter(*SUBHEAD_TAGS):
+        text = text_of(heading)
+        if not text or text in position or len(text.split()) > SUBHEAD_MAX_WORDS:
+            continue
+        before, after = heading.getprevious(), heading.getnext()
+        if before is None or after is None:
+            continue
+        i, j = position.get(text_of(before)), position.get(text_of(after))
+        if i is not None and j == i + 1:
+            inserts.setdefault(j, []).append(text)
+    if not inserts:
+        return paragraphs
+    out: list[str] = []
+    for i, para in enumerate(paragraphs):
+        out.extend(inserts.get(i, ()))
+        out.append(para)
+    return out
+
+
 def text_paragraphs(text: str) -> list[str]:
     """A plain-text body (JSON-LD articleBody) as paragraphs."""
     return [line for line in (normalize_space(x) for x in re.split(r"\n+|<br\s*/?>", text or "")) if line]
@@ -85,3 +113,10 @@ def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[l
         lead = body[full]  # the complete lead; a same-length copy in another case is not better
     drop = set(matches)
     return [p for i, p in enumerate(body) if i not in drop], lead
+
+
+def article_text(lead: str, body: list[str]) -> str:
+    """`text`: the whole article as a reader sees it, in page order — the lead first (once: not again when
+    the body starts with it), then the body, paragraphs separated by blank lines."""
+    head = [lead] if lead and (not body or words(body[0]) != words(lead)) else []
+    return "\n\n".join(head + list(body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 
+import ftfy
 from w3lib.encoding import (
     html_body_declared_encoding,
     html_to_unicode,
@@ -69,4 +70,25 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         return body.decode(fallback, errors="replace")
     header = f"text/html; charset={declared}" if declared else (content_type or None)
     _, text = html_to_unicode(header, body)
+    return text
+
+
+# Characters that show up in mojibake (UTF-8 read as cp1252 / latin-1): only text holding one of them is
+# handed to ftfy, which is the well-kept judge of whether (and how) it is mojibake.
+_MOJIBAKE_HINTS = frozenset("ÃÄÅÂâ")
+_DOTTED_I = "i\u0307"  # str.lower() of "İ": an "i" followed by a combining dot above
+
+
+def repair_text(text: str) -> str:
+    """Text as a reader should see it: mojibake repaired (ftfy.fix_encoding), U+FFFD replacement
+    characters (left by undecodable bytes) removed, the combining dot that str.lower() puts after an
+    "i" from "İ" dropped (a lower-cased copy of the lead is then the same words as the lead)."""
+    if not text:
+        return text
+    if not _MOJIBAKE_HINTS.isdisjoint(text):
+        text = ftfy.fix_encoding(text)
+    if "\ufffd" in text:
+        text = " ".join(text.replace("\ufffd", "").split())
+    if _DOTTED_I in text:
+        text = text.replace(_DOTTED_I, "i")
     return text

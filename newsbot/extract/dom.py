@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import lxml.etree
@@ -40,8 +41,45 @@ _LOOKUP.get_namespace(None).update(lxml.html.HtmlElementClassLookup._default_ele
 _PARSER.set_element_class_lookup(_LOOKUP)
 
 
+_SCRIPT_OPEN = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.IGNORECASE)
+# Where an unclosed script's code ends: a line that starts with a tag. Code rarely starts a line with "<tag"
+# (a "<script" or "</div>" inside a JS string sits mid-line), so a script without such a line is left alone.
+_LINE_MARKUP = re.compile(r"\n[ \t]*<[a-zA-Z!/]")
+
+
+def close_unclosed_scripts(text: str) -> str:
+    """A <script> never closed (or closed only after another <script> opens) swallows the page that follows
+    it: the parser reads everything up to the next </script> as code. Close it where a line of markup starts."""
+    lower = text.lower()
+    if lower.count("<script") == lower.count("</script"):
+        return text  # the common case: every script closed (checked exactly below otherwise)
+    out: list[str] = []
+    pos = 0
+    while (opened := _SCRIPT_OPEN.search(text, pos)) is not None:
+        closed = _SCRIPT_CLOSE.search(text, opened.end())
+        following = _SCRIPT_OPEN.search(text, opened.end())
+        if closed is not None and (following is None or closed.start() < following.start()):
+            out.append(text[pos:closed.end()])
+            pos = closed.end()
+            continue
+        limit = following.start() if following is not None else len(text)
+        markup = _LINE_MARKUP.search(text, opened.end(), limit)
+        if markup is None:  # no markup line before the next <script>: that one is inside this one's code
+            end = closed.end() if closed is not None else len(text)
+            out.append(text[pos:end])
+            pos = end
+            continue
+        out.append(text[pos:markup.start()] + "</script>")
+        pos = markup.start()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse a page; an empty or unparsable page gives an empty <html> rather than an exception."""
+    """Parse a page; an empty or unparsable page gives an empty <html> rather than an exception.
+    Unclosed <script> elements are closed first (see close_unclosed_scripts)."""
+    text = close_unclosed_scripts(text)
     data = text.encode("utf-8", errors="replace").translate(None, _CONTROL_BYTES)
     for bad in _NONCHARACTERS:
         if bad in data:

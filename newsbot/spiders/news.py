@@ -16,6 +16,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from newsbot.addresses import PolicySkip
 from newsbot.article_urls import LearnedShapes, looks_like_article, resolve
+from newsbot.extract.body import article_text
 from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.items import Article
 from newsbot.jobstate import ResumableJob
@@ -374,7 +375,7 @@ class NewsSpider(scrapy.Spider):
             title=fields.get("title") or "",
             lead=fields.get("lead") or "",
             body=list(body),
-            text="\n\n".join(body),
+            text=article_text(fields.get("lead") or "", list(body)),
             published_at=fields.get("published_at"),
             updated_at=fields.get("updated_at"),
             category=fields.get("category"),

@@ -1,0 +1,173 @@
+"""Structure before text: repairs made on the parsed page before any text is read from it.
+
+Text joins lose what the markup knew. These passes work on elements, so the text extracted afterwards has
+its paragraph boundaries where the page has them:
+- `unwrap_layout_tables`: tables used for page layout (a cell holding a nested table, a form or a long run
+  of text) become plain blocks, so the article in one big cell is read as paragraphs, not as a table row.
+- `drop_polls`: a block holding a radio-button group (a poll: question, "Evet", "Hayır") is removed.
+- `drop_related_boxes`: a block whose own words are a widget heading ("İLGİLİ HABER", "Sıradaki haber")
+  and whose rest is a link to another story is removed, wherever it sits in the body.
+- `split_glued_inline`: minified HTML has no whitespace between tags; where an inline element starts a new
+  line of text by any reading ("…kaldı" + "<span>13-07-2025</span>", "…yavaşladı." + "<b>Ekipler…</b>"),
+  a <br> is put between them.
+The widget headings are the data of newsbot/data/chrome.toml ([cut] headings).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from pathlib import Path
+
+import lxml.html
+
+from newsbot.extract.dom import BLOCK_TAGS, SKIP_TAGS
+from newsbot.text import letter_tuple
+
+CHROME_FILE = Path(__file__).resolve().parent.parent / "data" / "chrome.toml"
+# A table cell with this many words of its own text is a page column, not a data cell.
+LAYOUT_CELL_WORDS = 80
+# A related box: its heading is a short text node, the box a few levels up and short.
+HEADING_MAX_CHARS, BOX_MAX_LEVELS, BOX_MAX_CHARS = 60, 4, 600
+# A poll's question and options (with a vote button and a results link) fit in this many words.
+POLL_MAX_WORDS = 60
+_CELL_TAGS = ("td", "th")
+_TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"})
+# A cell holding these is a page region (data cells hold text, links, images; an infobox cell may hold a <p>).
+_LAYOUT_CONTENT = ("table", "form")
+# Never split at these: superscripts and subscripts continue the word ("5000 m<sup>2</sup>").
+_INLINE_SKIP = SKIP_TAGS | BLOCK_TAGS | {"br", "img", "input", "sup", "sub"}
+_LETTER_END = re.compile(r"[^\W\d_]$")
+_SENTENCE_END = re.compile(r"[.!?…]$")
+
+
+@functools.lru_cache(maxsize=1)
+def widget_headings() -> frozenset[tuple[str, ...]]:
+    """The [cut] headings of chrome.toml as letter-word tuples (folded)."""
+    data = tomllib.loads(CHROME_FILE.read_text(encoding="utf-8"))
+    return frozenset(t for t in (letter_tuple(h) for h in data.get("cut", {}).get("headings", [])) if t)
+
+
+def repair(root: lxml.html.HtmlElement) -> None:
+    """All passes, in an order where each sees the structure the previous one fixed."""
+    unwrap_layout_tables(root)
+    drop_polls(root)
+    drop_related_boxes(root)
+    split_glued_inline(root)
+
+
+def _own_cells(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The table's own cells (not those of tables nested in it)."""
+    return [c for c in table.iter(*_CELL_TAGS) if next(c.iterancestors("table"), None) is table]
+
+
+def _is_layout_cell(cell: lxml.html.HtmlElement) -> bool:
+    if any(el is not cell for el in cell.iter(*_LAYOUT_CONTENT)):
+        return True
+    return len(" ".join(cell.itertext()).split()) >= LAYOUT_CELL_WORDS
+
+
+def unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
+    """Turn layout tables (any own cell holds blocks, a form, a nested table or a long text) into divs."""
+    layout = [t for t in root.iter("table") if any(_is_layout_cell(c) for c in _own_cells(t))]
+    # The parts of each table are collected before any is renamed (renaming hides a table from iterancestors).
+    parts = [el for table in layout for el in table.iter(*_TABLE_PARTS)
+             if el is table or next(el.iterancestors("table"), None) is table]
+    for el in parts:
+        el.tag = "div"
+
+
+def drop_polls(root: lxml.html.HtmlElement) -> None:
+    """Remove each radio-button group with its question: the nearest form, table or block holding the
+    whole group (at least two options)."""
+    groups: dict[str, list[lxml.html.HtmlElement]] = {}
+    for el in root.iter("input"):
+        if (el.get("type") or "").lower() == "radio":
+            groups.setdefault(el.get("name") or "", []).append(el)
+    for inputs in groups.values():
+        if len(inputs) < 2:
+            continue
+        box = inputs[0]
+        while box is not None and not all(box in i.iterancestors() for i in inputs[1:]):
+            box = box.getparent()
+        # Up to the enclosing form / table / block: the question sits beside the options. A poll is small;
+        # a container with more text is a page (ASP.NET pages wrap everything in one <form>): leave it.
+        while box is not None and box.tag not in ("form", "table", "div", "fieldset", "section", "aside"):
+            box = box.getparent()
+        if (box is not None and box.getparent() is not None and box.tag not in ("body", "html")
+                and len(" ".join(box.itertext()).split()) <= POLL_MAX_WORDS):
+            box.drop_tree()
+
+
+def _link_words(el: lxml.html.HtmlElement) -> int:
+    return sum(len(" ".join(a.itertext()).split()) for a in el.iter("a"))
+
+
+def _own_text(el: lxml.html.HtmlElement) -> str:
+    """The element's text outside links."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag != "a":
+            parts.append(_own_text(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
+def drop_related_boxes(root: lxml.html.HtmlElement) -> None:
+    """Find widget-heading text first (short text nodes: cheap), then climb to the box around it: the
+    nearest ancestor whose words outside links are just that heading and that links to a story."""
+    headings = widget_headings()
+    found = []
+    for el in root.iter():
+        text = el.text if isinstance(el.tag, str) else None
+        if text and len(text) <= HEADING_MAX_CHARS and letter_tuple(text) in headings:
+            found.append(el)
+    for el in found:
+        box = el
+        for _ in range(BOX_MAX_LEVELS):
+            if box is None or box.getparent() is None or box.tag in ("body", "html"):
+                break
+            if len(box.text_content()) > BOX_MAX_CHARS:
+                break
+            if _link_words(box) >= 3 and letter_tuple(_own_text(box)) in headings:
+                box.drop_tree()
+                break
+            box = box.getparent()
+
+
+def _text_before(el: lxml.html.HtmlElement) -> str:
+    """The text that comes right before the element inside its parent (empty after a block or <br>)."""
+    prev = el.getprevious()
+    if prev is not None:
+        if prev.tail:
+            return prev.tail
+        tag = prev.tag if isinstance(prev.tag, str) else ""
+        return "" if not tag or tag in _INLINE_SKIP else next(
+            (piece for piece in reversed(list(prev.itertext())) if piece), "")
+    parent = el.getparent()
+    return (parent.text or "") if parent is not None else ""
+
+
+def _starts_line(left: str, right: str) -> bool:
+    """True when `right` glued to `left` without a space is a new line of text: a letter then a digit
+    (a headline glued to its date line), or a lower-case letter / a sentence end then a capital."""
+    if not left or not right or left[-1].isspace() or right[0].isspace():
+        return False
+    a, b = left[-1], right[0]
+    if b.isdigit():
+        return bool(_LETTER_END.search(a))
+    return b.isupper() and (a.islower() or bool(_SENTENCE_END.search(a)))
+
+
+def split_glued_inline(root: lxml.html.HtmlElement) -> None:
+    body = root.find("body")
+    if body is None:
+        return
+    for el in list(body.iter()):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or tag in _INLINE_SKIP or el.getparent() is None:
+            continue
+        text = next((piece for piece in el.itertext() if piece), "")  # only its first character matters
+        if text and _starts_line(_text_before(el), text):
+            el.addprevious(lxml.html.Element("br"))

@@ -1,0 +1,114 @@
+"""Structure before text (newsbot/extract/structure.py, dom.close_unclosed_scripts, charset.repair_text) and
+the `text` contract, on the dev set (tests/fixtures/devsites/: four templates, hand-written truth)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsbot.extract import extract_article
+from newsbot.extract.body import article_text
+from newsbot.extract.charset import repair_text
+from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html
+from newsbot.extract.structure import repair
+from newsbot.text import word_tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVSITES = ROOT / "tests" / "fixtures" / "devsites"
+TRUTH = json.loads((DEVSITES / "truth.json").read_text(encoding="utf-8"))
+sys.path.insert(0, str(ROOT / "bench"))
+import devset  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def devset_result():
+    return devset.evaluate(per_page=True)
+
+
+@pytest.mark.parametrize("template", sorted(TRUTH["templates"]))
+def test_devset_template_is_clean(devset_result, template):
+    row = devset_result["templates"][template]
+    assert row["pages"] >= 4
+    assert row["text_f1"] >= 0.98 and row["body_f1"] >= 0.98, row
+    assert row["chrome_leaks"] == 0 and row["dup_paragraphs"] == 0 and row["bad_chars"] == 0, row
+    assert row["date"] == 1.0, row
+
+
+def _lines(html: str) -> list[str]:
+    root = parse_html(html)
+    repair(root)
+    return lines_of(root.find("body"))
+
+
+def test_minified_glue_is_split_at_element_boundaries():
+    # A headline glued to its date line, a sub-head glued to the end of a paragraph (the seed's case).
+    html = ("<body><div class=bilgi><span>Maç berabere kaldı</span><span>13-07-2025 18:50</span></div>"
+            "<p>Trafik bir süre yavaşladı.<strong>Ekipler seferber oldu</strong></p>"
+            "<p>Vali <b>Ahmet</b> Yılmaz'ın <a href=/x>açıklaması</a>'na göre <b>İ</b>l genelinde "
+            "5000 m<sup>2</sup></p></body>")
+    assert _lines(html) == ["Maç berabere kaldı", "13-07-2025 18:50", "Trafik bir süre yavaşladı.",
+                            "Ekipler seferber oldu", "Vali Ahmet Yılmaz'ın açıklaması'na göre İl genelinde 5000 m2"]
+
+
+def test_related_boxes_and_polls_are_removed_where_they_sit():
+    html = ("<body><div class=metin><p>Birinci paragraf burada ve yeterince uzun bir cümle.</p>"
+            "<p><strong>İLGİLİ HABER:</strong> <a href=/a>Başka bir olayın başlığı burada</a></p>"
+            "<div><span>Sıradaki Haber</span><a href=/b><b>Bir sonraki haberin başlığı</b></a></div>"
+            "<p>İlgili haber, başka bir <a href=/c>bağlantı ile birlikte</a> cümlede geçiyor.</p>"
+            "<table><tr><td><b>Anket:</b> Yeni otopark yapılmalı mı?</td></tr><tr><td>"
+            "<input type=radio name=s value=1> Evet <input type=radio name=s value=2> Hayır</td></tr></table>"
+            "</div></body>")
+    assert _lines(html) == ["Birinci paragraf burada ve yeterince uzun bir cümle.",
+                            "İlgili haber, başka bir bağlantı ile birlikte cümlede geçiyor."]
+
+
+def test_a_layout_table_is_read_as_blocks_and_a_data_table_stays():
+    words = " ".join(["kelime"] * 90)
+    layout = parse_html(f"<body><table><tr><td>Menü</td><td>{words}<br><br>İkinci paragraf</td></tr></table></body>")
+    data = parse_html("<body><table><tr><td>Ankara</td><td>12</td></tr></table></body>")
+    repair(layout)
+    repair(data)
+    assert layout.find(".//table") is None and data.find(".//table") is not None
+
+
+def test_an_unclosed_script_no_longer_swallows_the_article():
+    page = ("<html><body><div><h1>Başlık</h1><script>var reklam = 1;\n<p>Birinci paragraf.</p>"
+            "<script>ok()</script><p>İkinci paragraf.</p></div></body></html>")
+    fixed = close_unclosed_scripts(page)
+    assert fixed.count("</script>") == 2
+    assert lines_of(parse_html(fixed).find("body")) == ["Başlık", "Birinci paragraf.", "İkinci paragraf."]
+    closed = '<script>var s = "<p>";</script><p>Metin</p>'
+    assert close_unclosed_scripts(closed) == closed
+    # A "<script" inside a JS string (its close escaped) is not an unclosed script: no markup line follows it.
+    in_string = '<script>var h = {"x": "<script src=a.js><\\/script>"};</script>\n<p>Metin</p>'
+    assert close_unclosed_scripts(in_string) == in_string
+
+
+def test_mojibake_replacement_characters_and_dotted_i_are_repaired():
+    assert repair_text("KÃ¼ltÃ¼r merkezinde Ã¶ÄŸrenciler") == "Kültür merkezinde öğrenciler"
+    assert repair_text("Çalışmalar \ufffd sürüyor") == "Çalışmalar sürüyor"
+    assert repair_text("İSTANBUL".lower()) == "istanbul"
+    assert repair_text("Giresun’da “alıntı” — ÇĞİÖŞÜ") == "Giresun’da “alıntı” — ÇĞİÖŞÜ"
+
+
+def test_legacy_page_with_unclosed_script_and_mojibake_page_extract_whole():
+    for name in ("legacy/s02.html", "minicms/s08.html", "byline/s08.html"):
+        truth = TRUTH["articles"][name]
+        got = extract_article((DEVSITES / name).read_bytes(), truth["url"])
+        text = article_text(got["lead"], got["body"])
+        for para in truth["body"]:
+            assert para in text, (name, para)
+        assert "\ufffd" not in text and "Ã" not in text
+
+
+def test_text_is_the_lead_once_then_the_body():
+    assert article_text("Spot cümlesi.", ["Birinci.", "İkinci."]) == "Spot cümlesi.\n\nBirinci.\n\nİkinci."
+    assert article_text("Spot cümlesi.", ["spot cümlesi.", "İkinci."]) == "spot cümlesi.\n\nİkinci."
+    assert article_text("", ["Birinci."]) == "Birinci."
+    truth = TRUTH["articles"]["minicms/s05.html"]  # the lead is the page's first paragraph
+    got = extract_article((DEVSITES / "minicms/s05.html").read_bytes(), truth["url"])
+    assert got["lead"] == truth["lead"]
+    assert [word_tuple(p) for p in got["body"]].count(word_tuple(truth["lead"])) == 0
