@@ -259,29 +259,55 @@ def test_meta_tags_split_and_headline_only_description_is_no_lead():
     assert article["lead"] == ""
 
 
-# -- main_text (trafilatura's cascade with the steps skipped that cannot change the result) ----------
-@pytest.mark.parametrize("body", [
-    # nothing for the raw-tree prunes; text far longer than the rest of the page: no readability
-    "<article><h1>Başlık</h1><p>" + "Uzun bir haber paragrafı burada yer alıyor. " * 12 + "</p></article>",
-    # a comments container (pruned, its tail kept) and many menu links around a short article
-    "<nav>" + "<a href='/x'>Menü bağlantısı</a>" * 80 + "</nav><article><p>" + "Kısa haber metni. " * 20
-    + "</p></article><div class='comments'>Yorum yok</div>sonraki metin",
-    # a table-only body and an empty page
-    "<table><tr><td>" + "hücre metni " * 40 + "</td></tr></table>",
-    "",
-])
-def test_main_text_equals_trafilatura_extract(body):
-    import trafilatura
+# -- main_text: trafilatura's main text of newsbot's parsed tree, through its public API -------------
+MT_P1 = "Uzun bir haber paragrafı burada yer alıyor. " * 12
+MT_P2 = "İkinci paragraf da haberin devamını anlatıyor ve okura bilgi veriyor. " * 4
 
-    from newsbot.extract import main_text as mt
+
+def test_main_text_is_the_article_in_page_order_and_the_tree_is_left_alone():
+    import lxml.html
+
     from newsbot.extract.dom import parse_html
+    from newsbot.extract.main_text import main_text
 
-    root = parse_html(page("<title>t</title>", body))
-    expected = trafilatura.extract(root, url="http://e.com/a", include_comments=False, include_tables=True,
-                                   deduplicate=False) or ""
-    assert mt.main_text(root, "http://e.com/a") == expected
-    if mt._ENABLED:  # the cascade itself, not the fallback main_text takes on an error
-        assert mt._sequence(root, "http://e.com/a") == expected
+    root = parse_html(page("<title>t</title>", (
+        "<nav><ul>" + "<li><a href='/x'>Menü bağlantısı</a></li>" * 80 + "</ul></nav>"
+        "<article><h1>Başlık</h1><p>" + MT_P1 + "</p><h2>Ara başlık</h2><p>" + MT_P2 + "</p>"
+        "<table><tr><td>Tablo hücresi bir</td><td>Tablo hücresi iki</td></tr></table></article>"
+        "<div class='comments'><p>Okur yorumu: bu haber hiç doğru değil bence</p></div>"
+        "<footer>Tüm hakları saklıdır © 2025 Haber Sitesi</footer>")))
+    before = lxml.html.tostring(root)
+    lines = main_text(root, "http://e.com/a").split("\n")
+    assert lxml.html.tostring(root) == before  # trafilatura works on its own copy; the fields read this tree next
+    # headings on lines of their own, paragraphs whole, the table kept (include_tables), in page order
+    assert lines == ["Başlık", MT_P1.strip(), "Ara başlık", MT_P2.strip(), "| Tablo hücresi bir | Tablo hücresi iki |"]
+
+
+@pytest.mark.parametrize("body", ["", "<script>var haber = 'yok';</script><style>p {}</style>"])
+def test_main_text_of_a_page_without_an_article_is_empty(body):
+    from newsbot.extract.dom import parse_html
+    from newsbot.extract.main_text import main_text
+
+    assert main_text(parse_html(page("<title>t</title>", body)), "http://e.com/a") == ""
+
+
+def test_main_text_uses_no_private_names():
+    """Issue 14: only a library's public API, so a trafilatura release cannot break or silently change
+    extraction through its internals (no `_name` imported or reached through a module, no trafilatura
+    submodule imported)."""
+    import ast
+
+    tree = ast.parse((ROOT / "newsbot" / "extract" / "main_text.py").read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            found += [node.module] if (node.module or "").startswith("trafilatura.") else []
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("trafilatura.")]
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.endswith("__"):
+            found.append(ast.unparse(node))
+    assert found == []
 
 
 # -- dates without dateparser for the common shapes -------------------------------------------------

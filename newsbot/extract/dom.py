@@ -37,7 +37,11 @@ _PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_
 _LOOKUP = lxml.etree.ElementNamespaceClassLookup(lxml.etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
     entity=lxml.html.HtmlEntity))
-_LOOKUP.get_namespace(None).update(lxml.html.HtmlElementClassLookup._default_element_classes)
+# The tag-specific classes lxml.html's own lookup gives, by their public names (its table of them is private);
+# tests/test_extract_unit.py checks the parsed types against lxml.html's parser.
+_LOOKUP.get_namespace(None).update({"form": lxml.html.FormElement, "input": lxml.html.InputElement,
+                                    "select": lxml.html.SelectElement, "textarea": lxml.html.TextareaElement,
+                                    "label": lxml.html.LabelElement})
 _PARSER.set_element_class_lookup(_LOOKUP)
 
 
