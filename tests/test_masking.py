@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from newsbot.store import MaskingFilter, mask, mask_uri
+from newsbot.store.masking import MaskingFilter, mask, mask_uri
 
 CASES = [
     # an unescaped "@" in the password: the userinfo ends at the authority's last "@"
