@@ -182,11 +182,17 @@ def check_http_errors(stats: Mapping, t: Thresholds) -> Check:
                  {"errors": errors, "responses": responses, "ratio": round(ratio, 3)})
 
 
+DELIBERATE_SKIPS = ("newsbot.addresses.PolicySkip", "scrapy.exceptions.IgnoreRequest")
+
+
 def check_exceptions(stats: Mapping, t: Thresholds) -> Check:
     """Download exceptions (timeouts, DNS, refused), spider callback exceptions and extraction errors
     per request."""
     robots_exc = sum(v for k, v in stats.items() if k.startswith("robotstxt/exception_count/"))
-    download = max(0, _count(stats, "downloader/exception_count") - int(robots_exc or 0))
+    # Requests newsbot refused on purpose (address policy, offsite redirects) are counted under
+    # newsbot/skipped/*, not as failures of the site.
+    refused = sum(_count(stats, f"downloader/exception_type_count/{name}") for name in DELIBERATE_SKIPS)
+    download = max(0, _count(stats, "downloader/exception_count") - int(robots_exc or 0) - refused)
     spider = _count(stats, "spider_exceptions/count")
     extract = _count(stats, "newsbot/skipped/extract_error")
     requests = _minus_robots(stats, "downloader/request_count", "robotstxt/request_count")

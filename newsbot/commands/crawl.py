@@ -24,10 +24,21 @@ def crawl_exit_code(stats, bootstrap_failed: bool) -> int:
     return EXIT_FAIL if stats is not None and stats.get_value(VERDICT_STAT) == FAIL else EXIT_OK
 
 
+def first_cause(exc: BaseException) -> BaseException:
+    """The exception that started a chain: a component failing in the engine's open (e.g. the scheduler)
+    surfaces as Scrapy's own follow-up error ("Engine slot not assigned") with the real one as its context."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    return exc
+
+
 def _log_start_failure(exc: BaseException) -> None:
     # Retrieving the exception here keeps asyncio from printing "Task exception was never retrieved"
     # with a traceback; the traceback stays in the log at DEBUG.
-    logger.error("the crawl could not start: %s: %s", type(exc).__name__, exc)
+    cause = first_cause(exc)
+    logger.error("the crawl could not start: %s: %s", type(cause).__name__, cause)
     logger.debug("the crawl could not start", exc_info=exc)
 
 
