@@ -4,7 +4,7 @@ per template, through what a crawl runs: extraction, then the item pipelines tha
 
     python3 bench/devset.py [--json OUT] [--per-page] [--turkish-dev]
 
-Per template: text F1 (the stored `text` against lead + body of the truth; newsbot/scoring.py, AEB shingles),
+Per template: text F1 (the stored `text` against lead + body of the truth; newsbot/extract/scoring.py, AEB shingles),
 body F1 (`body` without any copy of the lead, against the truth body), chrome strings leaked (the template's
 chrome strings and the page's other headlines found in `text` and not in the truth), duplicated paragraphs
 (a paragraph of `text` whose folded words equal an earlier one's or the title's), pages with U+FFFD or
@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 from itemadapter import ItemAdapter  # noqa: E402
 
 from newsbot.extract import extract_article  # noqa: E402
+from newsbot.extract.scoring import score  # noqa: E402
 from newsbot.items import Article  # noqa: E402
-from newsbot.scoring import score  # noqa: E402
 from newsbot.text import fold, word_tuple  # noqa: E402
 
 DEVSITES = ROOT / "tests" / "fixtures" / "devsites"

@@ -6,7 +6,7 @@ virtual environment with news-please is given), on two corpora in ../shared/corp
 1. trafilatura's evaluation set (990 pages, snippets that must / must not appear; rule in its NOTES.md):
    per page, the whitespace-normalised main text is searched for each snippet; TP/FN/FP/TN are summed
    over the corpus (micro average); a crash or empty output counts every `with` as FN.
-2. The Turkish pages (11, ground-truth.json): body scored with the AEB shingle metric (newsbot/scoring.py);
+2. The Turkish pages (11, ground-truth.json): body scored with the AEB shingle metric (newsbot/extract/scoring.py);
    micro (summed shingle counts) and macro (mean of per-page F1).
 
 What text is compared ("main text"):
@@ -209,7 +209,7 @@ def score_turkish(pages: list[dict], outputs: dict[str, dict[str, dict]]) -> dic
     from datetime import datetime
 
     from newsbot.extract.dates import ISTANBUL
-    from newsbot.scoring import score
+    from newsbot.extract.scoring import score
 
     def same_moment(got: str, want: str) -> bool:
         if not got or not want:

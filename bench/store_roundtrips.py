@@ -103,7 +103,7 @@ def bench_crawl(uri: str, items: int, batch_size: int, data_dir: Path, rate: flo
     settings.set("NEWSBOT_STORE_FLUSH_SECONDS", flush_seconds)
     settings.set("AUTOTHROTTLE_ENABLED", False)
     settings.set("LOG_LEVEL", "WARNING")
-    settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "newsbot.runs.CrawlRuns": 600})
+    settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "newsbot.monitor.runs.CrawlRuns": 600})
     with FixtureSite(site_dir) as site:
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("news")

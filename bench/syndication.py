@@ -39,7 +39,7 @@ from tests.fixtures.syndication.generate import generate  # noqa: E402
 
 class StoreBackedIndex:
     """A SignatureIndex read from and written to a newsbot store, one article at a time (the crawl batches
-    these reads and writes: pipelines/dedupe.py, newsbot/story_store.py)."""
+    these reads and writes: pipelines/dedupe.py, newsbot/store/story_index.py)."""
 
     def __init__(self, store) -> None:
         self.store = store

@@ -11,8 +11,8 @@ COMMANDS = {
     "harvest": ("newsbot.harvest_cli", "crawl every source once (the cron job): harvest --help"),
     "extract": ("newsbot.extract.cli", "extract one saved page: extract PAGE.html[.gz] --url URL"),
     "strip": ("pipelines.strip_chrome_cli", "strip site chrome from plain text: strip FILE.txt [--title T]"),
-    "status": ("newsbot.status", "what a dashboard watches: articles per source per day, last runs"),
-    "replay-spool": ("newsbot.spool_cli", "write articles spooled during a store outage to the store"),
+    "status": ("newsbot.monitor.status", "what a dashboard watches: articles per source per day, last runs"),
+    "replay-spool": ("newsbot.store.spool_cli", "write articles spooled during a store outage to the store"),
     "migrate-store": ("newsbot.store.migrate", "copy an embedded store of newsbot < 0.3 (litemongo) into the new one"),
     "demo": ("newsbot.demo.cli", "serve the bundled demo site on 127.0.0.1, crawl it, print what landed"),
 }

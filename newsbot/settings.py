@@ -27,25 +27,26 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 # Never fetch loopback, private, link-local or unspecified addresses (by URL or by what a name resolves to),
-# directly or through a redirect — except the hosts of the source's own start points ("start"; newsbot/addresses.py).
+# directly or through a redirect — except the hosts of the source's own start points
+# ("start"; newsbot/crawl/addresses.py).
 # "never": not even those; "any": no check (a crawler of an intranet).
 NEWSBOT_PRIVATE_ADDRESSES = "start"
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Retries wait before going out again: Retry-After when the response sends one, else exponential backoff
-# (base × 2^(attempt-1)); both capped (newsbot/middlewares.py). The wait is the site's alone: the retry and
-# that site's other requests are held outside the downloader (newsbot/delays.py), other sites keep going.
+# (base × 2^(attempt-1)); both capped (newsbot/crawl/middlewares.py). The wait is the site's alone: the retry and
+# that site's other requests are held outside the downloader (newsbot/crawl/delays.py), other sites keep going.
 NEWSBOT_RETRY_BACKOFF_BASE = 1.0
 NEWSBOT_RETRY_BACKOFF_MAX = 30.0
 NEWSBOT_RETRY_AFTER_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
-    "newsbot.addresses.AddressPolicy": 30,  # before all: no private address is fetched, robots.txt included
-    "newsbot.delays.DelayedRequests": 40,  # first: a request of a site that asked to wait never takes a slot
+    "newsbot.crawl.addresses.AddressPolicy": 30,  # before all: no private address is fetched, robots.txt included
+    "newsbot.crawl.delays.DelayedRequests": 40,  # first: a request of a site that asked to wait never takes a slot
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newsbot.middlewares.BackoffRetryMiddleware": 550,
-    "newsbot.middlewares.RedirectLoopMiddleware": 610,
-    "newsbot.middlewares.RenderContextMiddleware": 950,
+    "newsbot.crawl.middlewares.BackoffRetryMiddleware": 550,
+    "newsbot.crawl.middlewares.RedirectLoopMiddleware": 610,
+    "newsbot.crawl.middlewares.RenderContextMiddleware": 950,
 }
 # A listing page follows at most this many article links (a page with 100,000 links is cut, and counted).
 NEWSBOT_MAX_LINKS_PER_PAGE = 2000
@@ -64,7 +65,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms, per page
-PLAYWRIGHT_ABORT_REQUEST = "newsbot.middlewares.abort_heavy_request"  # images, fonts, media
+PLAYWRIGHT_ABORT_REQUEST = "newsbot.crawl.middlewares.abort_heavy_request"  # images, fonts, media
 # A browser context is closed and replaced after this many pages (keeps Chromium's memory flat).
 NEWSBOT_RENDER_PAGES_PER_CONTEXT = int(os.environ.get("NEWSBOT_RENDER_PAGES_PER_CONTEXT") or 50)
 
@@ -73,7 +74,7 @@ NEWSBOT_RENDER_PAGES_PER_CONTEXT = int(os.environ.get("NEWSBOT_RENDER_PAGES_PER_
 NEWSBOT_JOBDIR = os.environ.get("NEWSBOT_JOBDIR") or None
 NEWSBOT_RESUMABLE = os.environ.get("NEWSBOT_RESUMABLE", "") not in ("", "0", "false", "False")
 
-# Extraction runs in this many worker processes beside the reactor (newsbot/extract_pool.py): "auto" = one per
+# Extraction runs in this many worker processes beside the reactor (newsbot/runtime/extract_pool.py): "auto" = one per
 # CPU; 0 = in the reactor thread. A worker is replaced after NEWSBOT_EXTRACT_WORKER_TASKS pages (0: never).
 NEWSBOT_EXTRACT_WORKERS = os.environ.get("NEWSBOT_EXTRACT_WORKERS") or "auto"
 NEWSBOT_EXTRACT_WORKER_TASKS = 0
@@ -99,9 +100,10 @@ NEWSBOT_CHROME_FILES = []
 # Learn each site's recurring chrome while crawling; kept under <NEWSBOT_DATA_DIR>/learned_chrome/.
 NEWSBOT_LEARN_CHROME = True
 
-# Dedupe and incremental crawling (newsbot/urls.py, newsbot/incremental.py, pipelines/dedupe.py, newsbot/stories.py)
+# Dedupe and incremental crawling (newsbot/urls.py, newsbot/crawl/incremental.py, pipelines/dedupe.py,
+# newsbot/stories.py)
 REQUEST_FINGERPRINTER_CLASS = "newsbot.urls.CanonicalRequestFingerprinter"
-SPIDER_MIDDLEWARES = {"newsbot.incremental.IncrementalMiddleware": 100}
+SPIDER_MIDDLEWARES = {"newsbot.crawl.incremental.IncrementalMiddleware": 100}
 NEWSBOT_INCREMENTAL = True
 NEWSBOT_SEEN_WINDOW_DAYS = 30  # a stored URL last seen within this many days is not fetched again (0: off)
 NEWSBOT_INCREMENTAL_BATCH = 200  # article URLs per store look-up
@@ -135,18 +137,22 @@ NEWSBOT_SPOOL_MAX_OPS = 200_000  # the outage spool's bound: the oldest ops are 
 NEWSBOT_RUNS_ENABLED = True
 
 EXTENSIONS = {
-    "newsbot.robots_log.QuietRobotsFailures": 100,  # an unreachable robots.txt: one WARNING line, no traceback
-    "newsbot.stats_file.StatsFile": 500,
-    "newsbot.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
-    "newsbot.health.RunHealth": 610,  # run health verdict in the run record; alerts (thresholds: newsbot/health.py)
-    "newsbot.metrics.MetricsFile": 620,  # Prometheus textfile after every crawl, when NEWSBOT_METRICS_DIR is set
-    "newsbot.gc_tuning.GcTuning": 700,  # fewer garbage collections (newsbot/gc_tuning.py); None to keep Python's
-    "newsbot.malloc_tuning.MallocTrim": 710,  # free heap pages given back every few seconds (newsbot/malloc_tuning.py)
+    "newsbot.crawl.robots_log.QuietRobotsFailures": 100,  # an unreachable robots.txt: one WARNING line, no traceback
+    "newsbot.monitor.stats_file.StatsFile": 500,
+    "newsbot.monitor.runs.CrawlRuns": 600,  # one crawl_runs document per crawl
+    # run health verdict in the run record; alerts (thresholds: newsbot/monitor/health.py)
+    "newsbot.monitor.health.RunHealth": 610,
+    # Prometheus textfile after every crawl, when NEWSBOT_METRICS_DIR is set
+    "newsbot.monitor.metrics.MetricsFile": 620,
+    # fewer garbage collections (newsbot/runtime/gc_tuning.py); None to keep Python's
+    "newsbot.runtime.gc_tuning.GcTuning": 700,
+    # free heap pages given back every few seconds (newsbot/runtime/malloc_tuning.py)
+    "newsbot.runtime.malloc_tuning.MallocTrim": 710,
 }
 # Set (e.g. with -s NEWSBOT_STATS_FILE=stats.json) to get the final stats as a JSON file.
 NEWSBOT_STATS_FILE = None
 
-# Distributed crawling (newsbot/distributed.py, scrapy-redis): with REDIS_URL in the environment the request
+# Distributed crawling (newsbot/crawl/distributed.py, scrapy-redis): with REDIS_URL in the environment the request
 # queue and the seen-set live in Redis, shared by every worker process on every machine; the store stays one.
 # Without REDIS_URL nothing below changes how a crawl runs.
 REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -157,12 +163,12 @@ NEWSBOT_REDIS_KEEP_ALIVE = False  # never close when idle (a long-running worker
 NEWSBOT_REDIS_SEEN_BUCKET_SECONDS = 3600  # the seen-set is one Redis set per hour…
 NEWSBOT_REDIS_SEEN_BUCKETS = 6  # …checked over the last 6: a URL is remembered 5-6 h, then may be requested again
 # Requests in Redis are JSON (never pickle: scrapy-redis would unpickle whatever someone writes into the queue).
-SCHEDULER_SERIALIZER = "newsbot.redis_json"
+SCHEDULER_SERIALIZER = "newsbot.crawl.redis_json"
 # A REDIS_URL on a non-loopback host must carry a password (rediss://:PASSWORD@host:6380/0) unless this is set.
 NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED = os.environ.get("NEWSBOT_REDIS_ALLOW_UNAUTHENTICATED", "") not in (
     "", "0", "false", "False")
 if REDIS_URL:
-    SCHEDULER = "newsbot.distributed.RedisScheduler"
-    DUPEFILTER_CLASS = "newsbot.distributed.BoundedRedisDupeFilter"
+    SCHEDULER = "newsbot.crawl.distributed.RedisScheduler"
+    DUPEFILTER_CLASS = "newsbot.crawl.distributed.BoundedRedisDupeFilter"
     SCHEDULER_QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"
     SCHEDULER_PERSIST = True  # one worker closing never clears the shared queue or seen-set

@@ -13,7 +13,7 @@ same story when
 The new article joins the story of its best match (highest Jaccard); with no match it starts a new
 story. Only band-key look-ups reach the index, so the cost per article does not grow with the
 number of stored articles. The index is an interface (`SignatureIndex`): `MemoryIndex` here for
-benchmarks and the fallback, `newsbot.story_store.BatchIndex` over the store (MongoDB / embedded).
+benchmarks and the fallback, `newsbot.store.story_index.BatchIndex` over the store (MongoDB / embedded).
 
 Signatures cannot change silently: the hashing is newsbot's own (SHA-1 of each shingle, MurmurHash3's
 fmix32, affine permutations read from newsbot/data/minhash_permutations.json, band keys by blake2b), and

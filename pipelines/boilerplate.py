@@ -1,5 +1,5 @@
 """Learned boilerplate: removes paragraphs that recur across a site's pages with different stories
-(newsbot/learned_chrome.py), after the phrase rules of pipelines/strip_chrome.py.
+(newsbot/extract/learned_chrome.py), after the phrase rules of pipelines/strip_chrome.py.
 
 What each site taught is loaded when its first article arrives and saved when the spider closes, under
 `<NEWSBOT_DATA_DIR>/learned_chrome/<site>.json`, so the next crawl starts knowing it.
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from newsbot.learned_chrome import ChromeMemory, FileChromeMemory, SiteChrome
+from newsbot.extract.learned_chrome import ChromeMemory, FileChromeMemory, SiteChrome
 
 STAT_PREFIX = "newsbot/chrome/"
 

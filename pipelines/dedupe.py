@@ -12,7 +12,7 @@ and a story_id for every article.
 
 Dedupe only READS the store. The signature and the story update of each article travel with the item
 (pipelines.store.attach_writes) to the store stage, the one writer of every collection; this run's
-signatures the store stage has not written yet are kept in memory (newsbot.story_store.RecentSignatures,
+signatures the store stage has not written yet are kept in memory (newsbot.store.story_index.RecentSignatures,
 the last NEWSBOT_DEDUPE_RECENT of them) so that later batches still cluster with them.
 
 If the store cannot be reached, the run goes on: stories are clustered against this run's recent
@@ -23,7 +23,7 @@ articles waiting in its queue as one batch (up to NEWSBOT_DEDUPE_BATCH, default 
 fixed number of store reads per batch — stored articles and signatures read with one query each, the
 batch clustered in order against them plus its own earlier articles — instead of several per article
 on the reactor thread. The results are those of clustering the articles one by one
-(newsbot.story_store.BatchIndex). Called directly (no reactor running: tests, tools) process_item does
+(newsbot.store.story_index.BatchIndex). Called directly (no reactor running: tests, tools) process_item does
 the same for a batch of one and returns the item.
 
 Dedupe process (NEWSBOT_DEDUPE_PROCESS, default True): in a crawl the batch work (~2 ms of pure
@@ -53,11 +53,11 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 
-from newsbot.child import child_pool
 from newsbot.dates import to_utc, utcnow
+from newsbot.runtime.child import child_pool
 from newsbot.store import SIGNATURES, STORIES, Store, StoreConfig, open_store, short_error, story_payload
+from newsbot.store.story_index import BatchIndex, RecentSignatures
 from newsbot.stories import Signature, StoryClusterer, StoryParams, story_text
-from newsbot.story_store import BatchIndex, RecentSignatures
 from newsbot.urls import canonical_url
 from pipelines.store import attach_writes
 

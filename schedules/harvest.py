@@ -19,7 +19,7 @@ from schedules.runner import CrawlOutcome, CrawlRunner
 
 log = logging.getLogger("schedules")
 
-# Feed mode (REDIS_URL set, newsbot/distributed.py): a crawl only pushes the source's start points into the
+# Feed mode (REDIS_URL set, newsbot/crawl/distributed.py): a crawl only pushes the source's start points into the
 # shared Redis queue and exits; long-running workers on any machine fetch them and everything they lead to.
 FEED_ARGS = ("-s", "NEWSBOT_REDIS_ROLE=seed")
 

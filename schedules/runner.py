@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsbot.health import FAIL, HEALTH_FILE_ENV
+from newsbot.monitor.health import FAIL, HEALTH_FILE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("schedules")
@@ -119,7 +119,7 @@ def wait_for_exit(leader: int, timeout: float = CHILDREN_EXIT_WAIT, every: float
 
 
 def read_verdict(path: Path) -> tuple[str | None, list[str]]:
-    """(verdict, reasons) from the file a crawl's run health wrote (newsbot.health.write_verdict); (None, [])
+    """(verdict, reasons) from the file a crawl's run health wrote (newsbot.monitor.health.write_verdict); (None, [])
     when it wrote nothing (run health off, or the crawl died first) or the file is not what it wrote."""
     try:
         data = json.loads(path.read_text(encoding="utf-8") or "null")
@@ -188,7 +188,7 @@ class CrawlRunner:
         cmd = crawl_command(source, args, self.template)
         started = time.monotonic()
         out = None
-        # The crawl writes its health verdict here (newsbot.health); the exit code alone says less.
+        # The crawl writes its health verdict here (newsbot.monitor.health); the exit code alone says less.
         fd, name = tempfile.mkstemp(prefix=f"newsbot-health-{source}-", suffix=".json")
         os.close(fd)
         health_file = Path(name)

@@ -34,7 +34,7 @@ FERRETDB_BIN = Path(os.environ.get("FERRETDB_BIN") or Path.home() / "go" / "bin"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # Scrapy setting that enables the crawl-run extension next to the project's own extensions.
-RUNS_EXTENSIONS = json.dumps({**project_settings.EXTENSIONS, "newsbot.runs.CrawlRuns": 600})
+RUNS_EXTENSIONS = json.dumps({**project_settings.EXTENSIONS, "newsbot.monitor.runs.CrawlRuns": 600})
 
 
 def no_server(reason: str):

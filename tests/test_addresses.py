@@ -1,4 +1,4 @@
-"""Address policy (newsbot/addresses.py): no fetch of loopback/private/link-local/unspecified addresses, by URL,
+"""Address policy (newsbot/crawl/addresses.py): no fetch of loopback/private/link-local/unspecified addresses, by URL,
 by a name that resolves to one, or through a redirect — except the source's own start hosts; article redirects
 stay on the source's domains. Every server here is on a loopback address; nothing else is contacted."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.addresses import is_blocked
+from newsbot.crawl.addresses import is_blocked
 from newsbot.demo.generated import generated_article
 from newsbot.demo.server import FixtureSite
 

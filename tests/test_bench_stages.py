@@ -24,9 +24,9 @@ RAW = "\n".join([
     f"{CRAWL};{TRACKER};main (multiprocessing/resource_tracker.py:1);"
     "_find_and_load (<frozen importlib._bootstrap>:1) 5",
     f"{CRAWL};{FORKSERVER} 400",  # the fork server waiting in C: no Python frame
-    f"{CRAWL};{FORKSERVER};{WORKER};{BOOT};extract_page (newsbot/extract_pool.py:52);"
+    f"{CRAWL};{FORKSERVER};{WORKER};{BOOT};extract_page (newsbot/runtime/extract_pool.py:52);"
     "main_text (newsbot/extract/main_text.py:130);document_fromstring (lxml/html/__init__.py:740) 80",
-    f"{CRAWL};{FORKSERVER};{WORKER};{BOOT};extract_page (newsbot/extract_pool.py:52);"
+    f"{CRAWL};{FORKSERVER};{WORKER};{BOOT};extract_page (newsbot/runtime/extract_pool.py:52);"
     "_ForkingPickler.dumps (multiprocessing/reduction.py:51) 20",
     f"{CRAWL};{FORKSERVER};{WORKER};{BOOT};Connection._recv (multiprocessing/connection.py:395) 300",  # blocked
     "",

@@ -11,7 +11,7 @@ import pymongo
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from newsbot.metrics import write_metrics
+from newsbot.monitor.metrics import write_metrics
 from newsbot.store import RUNS, StoreConfig, article_op, open_store
 from newsbot.store.dashboards import articles_per_agency_per_day, articles_per_source_per_day, last_runs
 from tests.plugin_sites import ROOT

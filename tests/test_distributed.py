@@ -1,4 +1,4 @@
-"""Distributed crawling on Redis (newsbot/distributed.py): workers share one queue and one seen-set."""
+"""Distributed crawling on Redis (newsbot/crawl/distributed.py): workers share one queue and one seen-set."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from scrapy import Request
 
 from newsbot import settings as project_settings
+from newsbot.crawl.distributed import BoundedRedisDupeFilter
 from newsbot.demo.generated import add_feed_of_articles
-from newsbot.distributed import BoundedRedisDupeFilter
 from newsbot.sources import load_sources
 from newsbot.store import ARTICLES
 from newsbot.urls import CanonicalRequestFingerprinter
@@ -191,7 +191,7 @@ def test_queue_holds_json_and_a_pickle_pushed_into_it_is_dropped_never_unpickled
 def test_unauthenticated_redis_on_another_host_is_refused_unless_opted_in():
     from scrapy.settings import Settings
 
-    from newsbot.distributed import RedisConfigError, check_redis_url
+    from newsbot.crawl.distributed import RedisConfigError, check_redis_url
 
     for ok in ("redis://127.0.0.1:6379/0", "redis://localhost/0", "redis://[::1]:6379", "unix:///run/redis.sock",
                "rediss://:s3cret@redis.example.internal:6380/0", "redis://newsbot:s3cret@10.0.0.5/0"):

@@ -14,7 +14,7 @@ import pytest
 
 from newsbot.extract import extract_article
 from newsbot.extract.dates import ISTANBUL
-from newsbot.scoring import score_body
+from newsbot.extract.scoring import score_body
 from newsbot.text import words
 from tests.plugin_sites import SHARED, TURKISH_PAGES
 

@@ -1,4 +1,4 @@
-"""Extraction in worker processes (newsbot/extract_pool.py): same fields as in the reactor thread, and a
+"""Extraction in worker processes (newsbot/runtime/extract_pool.py): same fields as in the reactor thread, and a
 worker that dies does not lose the page or stop the crawl."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from newsbot.demo.server import DEMO_SITE
 from newsbot.extract import extract_article
-from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
+from newsbot.runtime.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.sources import load_sources
 from newsbot.urls import canonical_url
 
@@ -74,7 +74,7 @@ def test_crawl_items_are_the_same_with_and_without_workers(demo_site, crawl):
 ORPHAN_PARENT = r'''
 import os, sys, time
 sys.path.insert(0, {root!r})
-from newsbot.child import child_pool
+from newsbot.runtime.child import child_pool
 
 def pid():
     return os.getpid()

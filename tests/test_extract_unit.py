@@ -16,7 +16,7 @@ from newsbot.extract.agencies import agency_code
 from newsbot.extract.charset import decode_html
 from newsbot.extract.cli import main as extract_main
 from newsbot.extract.dates import parse_date_line
-from newsbot.scoring import score, score_body
+from newsbot.extract.scoring import score, score_body
 from newsbot.sources import parse_source
 from tests.plugin_sites import ROOT, TURKISH_PAGES
 

@@ -7,8 +7,8 @@ import gc
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
-from newsbot.child import child_pool
-from newsbot.gc_tuning import THRESHOLDS, GcTuning
+from newsbot.runtime.child import child_pool
+from newsbot.runtime.gc_tuning import THRESHOLDS, GcTuning
 
 
 def _gc_state() -> tuple[tuple[int, int, int], int]:

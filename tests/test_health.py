@@ -11,12 +11,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from newsbot import settings as project_settings
-from newsbot.health import FAIL, OK, WARN, Thresholds, evaluate, post_webhook
+from newsbot.monitor.health import FAIL, OK, WARN, Thresholds, evaluate, post_webhook
 from newsbot.store import StoreConfig, open_store
 from tests.plugin_sites import ROOT
 
 # The project's own components plus run records, run health and field coverage (what settings.py gets).
-EXTENSIONS = {**project_settings.EXTENSIONS, "newsbot.runs.CrawlRuns": 600, "newsbot.health.RunHealth": 610}
+EXTENSIONS = {**project_settings.EXTENSIONS, "newsbot.monitor.runs.CrawlRuns": 600,
+              "newsbot.monitor.health.RunHealth": 610}
 PIPELINES = {**project_settings.ITEM_PIPELINES, "pipelines.coverage.CoveragePipeline": 150}
 SETTINGS = {"EXTENSIONS": json.dumps(EXTENSIONS), "ITEM_PIPELINES": json.dumps(PIPELINES)}
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsbot.jobstate import ResumableJob
+from newsbot.crawl.jobstate import ResumableJob
 
 
 def _finish(path) -> None:

@@ -1,4 +1,4 @@
-"""Per-site learned boilerplate (newsbot/learned_chrome.py, pipelines/boilerplate.py) on the dev set's
+"""Per-site learned boilerplate (newsbot/extract/learned_chrome.py, pipelines/boilerplate.py) on the dev set's
 hand-written stories with site chrome around them."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from scrapy.utils.test import get_crawler
 
+from newsbot.extract.learned_chrome import FileChromeMemory, SiteChrome, paragraph_key
 from newsbot.items import Article
-from newsbot.learned_chrome import FileChromeMemory, SiteChrome, paragraph_key
 from pipelines.boilerplate import LearnedBoilerplatePipeline
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "devsites"))

@@ -11,7 +11,7 @@ import pytest
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
-from newsbot.malloc_tuning import MallocTrim, malloc_trim
+from newsbot.runtime.malloc_tuning import MallocTrim, malloc_trim
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
 
@@ -22,7 +22,7 @@ HEAP_HOLES = r"""
 import json, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from newsbot.malloc_tuning import malloc_trim
+from newsbot.runtime.malloc_tuning import malloc_trim
 
 def rss():
     return [int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:")][0]

@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 from scrapy.utils.project import get_project_settings
 
-from newsbot.middlewares import abort_heavy_request, backoff_delay, parse_retry_after
+from newsbot.crawl.middlewares import abort_heavy_request, backoff_delay, parse_retry_after
 
 
 def test_politeness_defaults():
@@ -19,7 +19,7 @@ def test_politeness_defaults():
     assert s.get("USER_AGENT").startswith("newsbot/") and "(+http" in s.get("USER_AGENT")
     middlewares = s.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
-    assert "newsbot.middlewares.BackoffRetryMiddleware" in middlewares
+    assert "newsbot.crawl.middlewares.BackoffRetryMiddleware" in middlewares
     # Playwright is configured but not registered globally: the spider adds its handlers for render=js only.
     assert not s.getdict("DOWNLOAD_HANDLERS")
     assert s.getint("PLAYWRIGHT_MAX_CONTEXTS") and s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT")

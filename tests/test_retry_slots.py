@@ -1,5 +1,5 @@
 """A site that answers 429 + Retry-After slows down alone: its retries wait outside the downloader, so a healthy
-site crawled at the same time keeps every download slot (newsbot/delays.py, BackoffRetryMiddleware)."""
+site crawled at the same time keeps every download slot (newsbot/crawl/delays.py, BackoffRetryMiddleware)."""
 
 from __future__ import annotations
 

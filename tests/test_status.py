@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from newsbot import status
-from newsbot.runs import build_run_record
+from newsbot.monitor import status
+from newsbot.monitor.runs import build_run_record
 from newsbot.store import RUNS, article_op
 from tests.plugin_mongo import run_newsbot
 

@@ -8,8 +8,8 @@ import pytest
 
 from newsbot.dates import to_utc as to_utc_naive  # (aware UTC now; the name kept for the diff)
 from newsbot.store import SIGNATURES, STORIES, story_payload
+from newsbot.store.story_index import BatchIndex, RecentSignatures
 from newsbot.stories import MemoryIndex, Signer, StoryClusterer, StoryParams, pairwise_scores, story_text
-from newsbot.story_store import BatchIndex, RecentSignatures
 from tests.fixtures.syndication.generate import TEMPLATES, generate, load_stories
 
 TARGET_PRECISION, TARGET_RECALL = 0.99, 0.95

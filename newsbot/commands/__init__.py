@@ -2,7 +2,7 @@
 cron can trust and one line instead of a traceback for a user's mistake.
 
 Exit codes of `scrapy crawl`:
-  0  the crawl ran and its health verdict (newsbot.health) is ok or warn
+  0  the crawl ran and its health verdict (newsbot.monitor.health) is ok or warn
   1  the health verdict is fail, or the crawl could not start
   2  a usage or configuration error: a bad `-a`, an unknown spider, an invalid source config
 """

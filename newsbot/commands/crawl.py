@@ -10,14 +10,14 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.spiderloader import get_spider_loader
 
 from newsbot.commands import EXIT_FAIL, EXIT_OK, usage_exit
-from newsbot.health import FAIL, VERDICT_STAT
+from newsbot.monitor.health import FAIL, VERDICT_STAT
 from newsbot.sources import SourceConfigError
 
 logger = logging.getLogger(__name__)
 
 
 def crawl_exit_code(stats, bootstrap_failed: bool) -> int:
-    """1 when the crawl could not start or its health verdict (a stat set by newsbot.health.RunHealth) is
+    """1 when the crawl could not start or its health verdict (a stat set by newsbot.monitor.health.RunHealth) is
     fail; otherwise 0 (ok, warn, or no verdict because run health is switched off)."""
     if bootstrap_failed:
         return EXIT_FAIL

@@ -14,12 +14,12 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from newsbot.addresses import PolicySkip
 from newsbot.article_urls import LearnedShapes, looks_like_article, resolve
+from newsbot.crawl.addresses import PolicySkip
+from newsbot.crawl.jobstate import ResumableJob
 from newsbot.extract.body import article_text
-from newsbot.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.items import Article
-from newsbot.jobstate import ResumableJob
+from newsbot.runtime.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.sniff import looks_binary
 from newsbot.sources import SourceConfig, StartPoint, load_sources, parse_source
 from newsbot.urls import canonical_url
@@ -75,8 +75,8 @@ class NewsSpider(scrapy.Spider):
             handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": PLAYWRIGHT_HANDLER,
                         "https": PLAYWRIGHT_HANDLER}
             settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
-        if settings.get("SCHEDULER") == "newsbot.distributed.RedisScheduler":
-            from newsbot.distributed import configure_spider
+        if settings.get("SCHEDULER") == "newsbot.crawl.distributed.RedisScheduler":
+            from newsbot.crawl.distributed import configure_spider
 
             configure_spider(settings)
         jobdir = settings.get("JOBDIR") or settings.get("NEWSBOT_JOBDIR")

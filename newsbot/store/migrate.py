@@ -96,7 +96,7 @@ def _write(store: SqliteStore, ops: list[Op]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from newsbot.spool_cli import config_from, store_arguments
+    from newsbot.store.spool_cli import config_from, store_arguments
 
     parser = argparse.ArgumentParser(prog="python -m newsbot migrate-store", description=__doc__.splitlines()[0])
     store_arguments(parser)

@@ -24,8 +24,8 @@ from concurrent.futures import BrokenExecutor, Future
 from datetime import timedelta
 from typing import Any
 
-from newsbot.child import child_pool
 from newsbot.dates import utcnow
+from newsbot.runtime.child import child_pool
 from newsbot.store.base import Store
 from newsbot.store.config import StoreConfig, short_error
 from newsbot.store.documents import ARTICLES, Op, WriteCounts, coalesce

@@ -5,7 +5,7 @@ They are forked from multiprocessing's fork server, not forked from the crawl pr
 and a running reactor) and not spawned: a spawned child imports Scrapy, trafilatura, datasketch (with
 scipy), pymongo and litemongo itself, 0.5–1.4 s of CPU each — 4 s per crawl with four children, 2 ms
 per page of a 2,000-page crawl on two cores. The fork server is one fresh interpreter per crawl
-process that imports newsbot.child_preload once, when the first pool starts; each child is a fork of it.
+process that imports newsbot.runtime.child_preload once, when the first pool starts; each child is a fork of it.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from newsbot.gc_tuning import tune_gc
+from newsbot.runtime.gc_tuning import tune_gc
 
-# What the fork server imports before it forks (what and why: newsbot/child_preload.py).
-PRELOAD = ["newsbot.child_preload"]
+# What the fork server imports before it forks (what and why: newsbot/runtime/child_preload.py).
+PRELOAD = ["newsbot.runtime.child_preload"]
 
 
 def child_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = (),

@@ -1,7 +1,7 @@
 """Extension: one `crawl_runs` document per crawl — inserted as "running" when the spider opens (a crash
 leaves a run that never finished) and completed when it closes.
 
-Enable with EXTENSIONS = {"newsbot.runs.CrawlRuns": 600}. `build_run_record()` turns the final Scrapy
+Enable with EXTENSIONS = {"newsbot.monitor.runs.CrawlRuns": 600}. `build_run_record()` turns the final Scrapy
 stats into the record; it is a pure function, so a verdict such as `health` can be added by a
 function that takes the record (see `RECORD_ENRICHERS`).
 """

@@ -5,7 +5,7 @@ settings block at the end of newsbot/settings.py switches SCHEDULER and DUPEFILT
 Redis keys, per source (`<p>` is NEWSBOT_REDIS_PREFIX, `<s>` the source name — the config name, so
 ad-hoc `news -a source=…` crawls of different sites never share a queue):
 
-- `<p>:<s>:requests`   scrapy-redis's priority queue (a sorted set of requests as JSON: newsbot/redis_json.py;
+- `<p>:<s>:requests`   scrapy-redis's priority queue (a sorted set of requests as JSON: newsbot/crawl/redis_json.py;
                        an entry that is not such JSON is dropped and counted, never unpickled)
 - `<p>:<s>:seen:<n>`   the seen-set, one Redis set per time bucket n (bounded, see BoundedRedisDupeFilter)
 - `<p>:<s>:round`      the current crawl round: exists while some worker is busy; the worker that
@@ -41,7 +41,7 @@ from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler as _ScrapyRedisScheduler
 from twisted.internet.task import LoopingCall
 
-from newsbot import redis_json
+from newsbot.crawl import redis_json
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +113,9 @@ def check_redis_url(url: str, settings) -> None:
 
 def queue_serializer(settings):
     """SCHEDULER_SERIALIZER as a module: newsbot's JSON unless another non-pickle module is named."""
-    name = settings.get("SCHEDULER_SERIALIZER") or "newsbot.redis_json"
+    name = settings.get("SCHEDULER_SERIALIZER") or "newsbot.crawl.redis_json"
     if name in ("scrapy_redis.picklecompat", "pickle"):
-        raise RedisConfigError(f"SCHEDULER_SERIALIZER={name} unpickles what is in Redis: use newsbot.redis_json")
+        raise RedisConfigError(f"SCHEDULER_SERIALIZER={name} unpickles what is in Redis: use newsbot.crawl.redis_json")
     import importlib
 
     return importlib.import_module(name)
@@ -177,7 +177,7 @@ class BoundedRedisDupeFilter(BaseDupeFilter):
     def fingerprint(self, request) -> str:
         fp = self.fingerprinter.fingerprint(request).hex()
         if request.meta.get("newsbot_refetch"):
-            # the feed says a stored article changed (newsbot/incremental.py): one fetch per announced revision
+            # the feed says a stored article changed (newsbot/crawl/incremental.py): one fetch per announced revision
             fp += "@" + str(request.meta.get("newsbot_lastmod") or "")
         return fp
 

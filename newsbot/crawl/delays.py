@@ -4,7 +4,7 @@ Scrapy (2.19) has no "not before" for a request: a middleware that sleeps keeps 
 Downloader.active, and a long slot delay queues the site's requests inside the downloader, where they count
 against CONCURRENT_REQUESTS too. Here a waiting request is kept *outside* Scrapy's scheduler and downloader:
 
-- BackoffRetryMiddleware (newsbot/middlewares.py) returns the retry request with meta NOT_BEFORE (wall-clock
+- BackoffRetryMiddleware (newsbot/crawl/middlewares.py) returns the retry request with meta NOT_BEFORE (wall-clock
   time) and PAUSE_SLOT (Retry-After and backoff are about the site: its whole download slot waits).
 - DelayedRequests listens to the public `request_scheduled` signal: a request whose time has not come (its own
   NOT_BEFORE, or its slot's pause) is held in memory and dropped from scheduling by raising IgnoreRequest (the

@@ -2,7 +2,7 @@
 
 Extraction is pure CPU (lxml, trafilatura, dates) and costs several times what Scrapy spends on a page;
 run in the reactor thread it caps a crawl at one core and stalls downloads while it runs. A process pool
-(newsbot.child.child_pool) lets downloads, pipelines and extraction use every core.
+(newsbot.runtime.child.child_pool) lets downloads, pipelines and extraction use every core.
 `NEWSBOT_EXTRACT_WORKERS = 0` keeps extraction in the reactor thread.
 
 A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool: the pool is
@@ -19,8 +19,8 @@ import threading
 import time
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 
-from newsbot.child import child_pool
 from newsbot.extract import extract_article
+from newsbot.runtime.child import child_pool
 from newsbot.sources import SourceConfig
 from newsbot.text import content_hash
 from newsbot.urls import canonical_url
@@ -84,7 +84,7 @@ class ExtractionPool:
     def warm(self) -> None:
         """Start every worker now, while the crawl fetches robots.txt and its feeds, instead of when the
         first article pages arrive. From a thread: the first start waits for the fork server's imports
-        (~1.5 s, newsbot.child), which must not stall the reactor."""
+        (~1.5 s, newsbot.runtime.child), which must not stall the reactor."""
         if self._warming is not None:
             return
         self._warming = Future()

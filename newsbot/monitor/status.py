@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from newsbot.dates import istanbul_today
-from newsbot.spool_cli import config_from, store_arguments
 from newsbot.store import Spool, Store, StoreConfig, StoreError, open_store, short_error
 from newsbot.store.migrate import notice
+from newsbot.store.spool_cli import config_from, store_arguments
 
 
 def _aware(value: Any) -> Any:

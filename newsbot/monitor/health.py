@@ -1,9 +1,9 @@
 """Run health: named checks over a crawl's final stats → a verdict ok / warn / fail with reasons.
 
 The verdict is stored as the `health` field of the crawl's `crawl_runs` record (through
-newsbot.runs.RECORD_ENRICHERS), logged loudly when not ok, and POSTed as JSON to the URL in the
+newsbot.monitor.runs.RECORD_ENRICHERS), logged loudly when not ok, and POSTed as JSON to the URL in the
 environment variable NEWSBOT_WEBHOOK_URL when that is set. Thresholds are Scrapy settings
-NEWSBOT_HEALTH_* (defaults in DEFAULTS). Enable with EXTENSIONS = {"newsbot.health.RunHealth": 610};
+NEWSBOT_HEALTH_* (defaults in DEFAULTS). Enable with EXTENSIONS = {"newsbot.monitor.health.RunHealth": 610};
 field coverage needs pipelines.coverage.CoveragePipeline before validation.
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-logger = logging.getLogger("newsbot.health")
+logger = logging.getLogger("newsbot.monitor.health")
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 _RANK = {OK: 0, WARN: 1, FAIL: 2}
@@ -182,7 +182,7 @@ def check_http_errors(stats: Mapping, t: Thresholds) -> Check:
                  {"errors": errors, "responses": responses, "ratio": round(ratio, 3)})
 
 
-DELIBERATE_SKIPS = ("newsbot.addresses.PolicySkip", "scrapy.exceptions.IgnoreRequest")
+DELIBERATE_SKIPS = ("newsbot.crawl.addresses.PolicySkip", "scrapy.exceptions.IgnoreRequest")
 
 
 def check_exceptions(stats: Mapping, t: Thresholds) -> Check:
@@ -329,7 +329,7 @@ def write_verdict(path: str, health: Mapping, *, source: str, run_id: str) -> No
 
 class RunHealth:
     """Scrapy extension: judges the crawl at close and adds `health` to its crawl_runs record
-    (via newsbot.runs.RECORD_ENRICHERS, so newsbot.runs.CrawlRuns must be enabled for it to be
+    (via newsbot.monitor.runs.RECORD_ENRICHERS, so newsbot.monitor.runs.CrawlRuns must be enabled for it to be
     stored); logs a non-ok verdict at WARNING/ERROR and POSTs it to $NEWSBOT_WEBHOOK_URL."""
 
     def __init__(self, crawler, thresholds: Thresholds) -> None:
@@ -350,7 +350,7 @@ class RunHealth:
         from scrapy import signals
         from scrapy.exceptions import NotConfigured
 
-        from newsbot.runs import RECORD_ENRICHERS
+        from newsbot.monitor.runs import RECORD_ENRICHERS
 
         if not crawler.settings.getbool("NEWSBOT_HEALTH_ENABLED", True):
             raise NotConfigured
@@ -364,7 +364,7 @@ class RunHealth:
         """Read the source's past runs now, in a thread of its own, while the crawl runs."""
         from concurrent.futures import ThreadPoolExecutor
 
-        from newsbot.runs import spider_source
+        from newsbot.monitor.runs import spider_source
 
         self.source = spider_source(spider)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-health")

@@ -76,7 +76,7 @@ def write_metrics(directory: Path, source: str, stats: dict, reason: str, verdic
 
 
 class MetricsFile:
-    """Scrapy extension (EXTENSIONS, after newsbot.health.RunHealth): writes the file when the spider closes."""
+    """Scrapy extension (EXTENSIONS, after newsbot.monitor.health.RunHealth): writes the file when the spider closes."""
 
     def __init__(self, crawler, directory: Path) -> None:
         self.crawler = crawler
@@ -92,7 +92,7 @@ class MetricsFile:
         return ext
 
     def _verdict(self, reason: str) -> str | None:
-        from newsbot.health import RunHealth
+        from newsbot.monitor.health import RunHealth
 
         for ext in self.crawler.extensions.middlewares:
             if isinstance(ext, RunHealth):
@@ -100,7 +100,7 @@ class MetricsFile:
         return None
 
     def spider_closed(self, spider, reason) -> None:
-        from newsbot.runs import spider_source
+        from newsbot.monitor.runs import spider_source
 
         source = spider_source(spider)
         try:

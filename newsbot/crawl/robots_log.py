@@ -4,7 +4,7 @@ When a host does not answer, Scrapy's retry middleware logs "Gave up retrying <G
 ERROR, then RobotsTxtMiddleware logs "Error downloading …" at ERROR with a chained traceback, and the
 crawl goes on as if robots.txt allowed everything. A logging filter (the records come from inside
 Scrapy; there is no setting for them) rewrites the second into one WARNING line that says what happens
-next, moves its traceback to DEBUG (logger `newsbot.robots_log`), and turns the first into DEBUG.
+next, moves its traceback to DEBUG (logger `newsbot.crawl.robots_log`), and turns the first into DEBUG.
 Stats are unchanged (`robotstxt/exception_count/…`; run health leaves robots.txt out).
 """
 
@@ -52,7 +52,7 @@ class RobotsFailureFilter(logging.Filter):
 
 
 class QuietRobotsFailures:
-    """Enable with EXTENSIONS = {"newsbot.robots_log.QuietRobotsFailures": 0}; off when ROBOTSTXT_OBEY is."""
+    """Enable with EXTENSIONS = {"newsbot.crawl.robots_log.QuietRobotsFailures": 0}; off when ROBOTSTXT_OBEY is."""
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -1,4 +1,4 @@
-"""Imported by newsbot's fork server (newsbot.child) before it forks any child, and by nothing else.
+"""Imported by newsbot's fork server (newsbot.runtime.child) before it forks any child, and by nothing else.
 
 It imports the modules the children run, once per crawl instead of once per child, and does the
 extractor's first-page set-up (justext's stop lists and the like: ~0.3 s of CPU) once, so that every
@@ -14,7 +14,7 @@ import scrapy.cmdline  # noqa: F401 - a child re-runs the crawl's `scrapy` scrip
 
 import newsbot.store.sqlite  # noqa: F401 - the dedupe and store children's store
 import pipelines.dedupe  # noqa: F401
-from newsbot.extract_pool import warm_up
+from newsbot.runtime.extract_pool import warm_up
 
 try:
     warm_up()

@@ -1,7 +1,7 @@
 """Python's cyclic garbage collector, tuned for a crawl: measured, it took 16 % of the crawl process's CPU
 (1.3 s of 8.2 s over 2,000 pages: ~1,300 collections, each full one walking the ~125,000 objects that
 Scrapy, Twisted and newsbot create at start-up and keep), and extraction costs 8 % less per page in a
-worker with the same tuning (newsbot.extract_pool.extract_page over 300 bench pages, 3.77 → 3.45 ms).
+worker with the same tuning (newsbot.runtime.extract_pool.extract_page over 300 bench pages, 3.77 → 3.45 ms).
 
 - `gc.freeze()` once start-up is over: the objects alive then are never walked again;
 - collections rarer (THRESHOLDS): the first generation is collected every 50,000 net allocations

@@ -5,7 +5,7 @@
   (seconds or an HTTP date) when it sends one, else for an exponential backoff. A Retry-After longer
   than NEWSBOT_RETRY_AFTER_MAX is not waited out: the request is given up (the next crawl tries again).
   The wait holds no download slot: the retry is returned at once, marked with the time it is due, and
-  newsbot/delays.py keeps it (and the rest of that site's requests) outside the downloader until then.
+  newsbot/crawl/delays.py keeps it (and the rest of that site's requests) outside the downloader until then.
 - RenderContextMiddleware spreads browser pages (meta playwright=True) over rotating Playwright
   context names and closes a context once it has served NEWSBOT_RENDER_PAGES_PER_CONTEXT pages and
   its last page is done, so Chromium's memory does not grow over a long crawl.
@@ -25,7 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 from w3lib.url import safe_url_string
 
-from newsbot.delays import NOT_BEFORE, PAUSE_SLOT
+from newsbot.crawl.delays import NOT_BEFORE, PAUSE_SLOT
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def backoff_delay(attempt: int, base: float, cap: float) -> float:
 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's RetryMiddleware with a wait before each retry, for the request's site only (see
-    newsbot/delays.py: the wait is a not-before time, never a sleep in the downloader). Stats:
+    newsbot/crawl/delays.py: the wait is a not-before time, never a sleep in the downloader). Stats:
     newsbot/retry/backoff (retries delayed by backoff), newsbot/retry/retry_after (delayed as the server asked),
     newsbot/retry/retry_after_too_long (given up: the server asked for more than NEWSBOT_RETRY_AFTER_MAX),
     newsbot/retry/wait_seconds (total seconds of waits asked)."""

@@ -1,0 +1,1 @@
+"""What a crawl reports: run records, health verdicts, status, metrics, the stats file."""
