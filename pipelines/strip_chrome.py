@@ -23,6 +23,8 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
+from newsbot.extract.agencies import agency_code
+from newsbot.extract.credits import SiteNames
 from newsbot.text import (
     first_letter_word,
     fold,
@@ -583,11 +585,27 @@ class StripChromePipeline:
         for name, value in result.fields.items():
             if name not in adapter.field_names():
                 continue
+            if name == "agency" and not self._agency_credit(value, adapter, result):
+                self._inc("not_agency")
+                continue
             current = adapter.get(name)
             if name == "lead" or not current or (name == "published_at" and _refines(current, value)):
                 adapter[name] = value
                 self._inc(f"field/{name}")
         return item
+
+
+    def _agency_credit(self, value: str, adapter: ItemAdapter, result: StripResult) -> bool:
+        """A trailer's agency is kept only when it names an agency (README: "Kaynak: TÜİK" or another
+        outlet is none) and the trailer does not name the site itself ("Haber Kaynağı: Anka Postası" on
+        ankapostasi.com credits the site's own newsroom, though "Anka" is an agency's name)."""
+        if not self.rules.known_agency(value):
+            return False
+        site = SiteNames.of(url=adapter.get("url") or "")
+        if adapter.get("site"):
+            site = SiteNames(site.keys | SiteNames.of(url="http://" + adapter["site"]).keys)
+        credits = (para.split(":", 1)[-1] for rule, para in result.removed if rule == "trailer")
+        return not any(site.named_by(credit) and not agency_code(credit) for credit in credits)
 
 
 def _refines(current: str, found: str) -> bool:

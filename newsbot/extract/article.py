@@ -24,7 +24,7 @@ from newsbot.extract.body import (
 )
 from newsbot.extract.category import find_category
 from newsbot.extract.charset import decode_html, repair_text
-from newsbot.extract.credits import find_credits
+from newsbot.extract.credits import SiteNames, find_credits
 from newsbot.extract.dates import When, best_published, page_date, parse_date_line, parse_structured
 from newsbot.extract.dom import drop, lines_of, parse_html, select_first, text_of
 from newsbot.extract.page_area import read_area
@@ -75,10 +75,12 @@ def extract_article(
     drop(root, selectors.get("drop"))  # before anything else: dropped chrome must not feed any field
     st = read_structured(root)
     area = read_area(root)  # the whole page's text, read before main-text extraction touches the tree
-    credits = find_credits(area)
+    site_names = _site_names(st)
+    title_element = root.find(".//title")
+    own_site = SiteNames.of(site_names, title_element.text_content() if title_element is not None else "", url)
+    credits = find_credits(area, site=own_site)  # a credit naming the site itself is no agency
     repair_structure(root)  # layout tables, polls, related boxes, glued inline text (extract/structure.py)
 
-    site_names = _site_names(st)
     title = repair_text(_title(root, st, selectors, site_names))
     lead = repair_text(_lead(root, st, selectors, site_names))
     paragraphs = [p for p in (repair_text(p) for p in _body(root, st, selectors, url)) if p]

@@ -6,13 +6,17 @@ the article ("KAYSERİ (DHA) –").
 Precision: only a value that is a whole agency name (newsbot/data/agencies.toml) is an agency, so
 "Kaynak: TÜİK" or "Kaynak: Hürriyet" (another outlet) credit nothing; a label after a picture word
 ("Fotoğraf kaynağı: AA", "Görsel: DHA") credits a picture and is not read; captions, figures and boxes of
-other stories give no lines at all (see page_area)."""
+other stories give no lines at all (see page_area). A credit naming the site itself ("Haber Kaynağı: Anka
+Postası" on ankapostasi.com, its og:site_name, its <title> suffix or its host) is the site's own report, not
+an agency, even when its first word is an agency's name: see `SiteNames`."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from newsbot.extract.agencies import agency_code
 from newsbot.extract.field_rules import FieldRules, field_rules
@@ -29,6 +33,60 @@ _DATELINE = re.compile(r"^\s*[^\W\d_][^()\d]{0,40}?\s*,?\s*\(([^()]{2,40})\)\s*[
 _PROSE_WORDS = 8
 _DATELINE_LINES = 1
 _BYLINE_SPLIT = re.compile(r"\s*(?:[|/,•·]|\s[-–—]\s)\s*")
+# A <title> suffix that names the site: "Headline - Site", "Headline | Site".
+_TITLE_SUFFIX = re.compile(r"\s+[-|–—]\s+([^-|–—]{3,60})$")
+_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+# Host labels that are no brand: "www.x.com.tr" names the site by "x".
+_HOST_NOISE = frozenset({"www", "m", "mobile", "amp", "com", "net", "org", "gov", "edu", "info", "biz", "tv",
+                         "tr", "gen", "web", "bel", "k12"})
+# A brand shorter than this (letters) is matched whole only: "aa" must not prefix-match "aanews".
+_MIN_PREFIX = 5
+
+
+def _compact(text: str) -> str:
+    """Letters and digits only, Turkish-folded to ASCII: "Yeşilırmak Haber" and "yesilirmakhaber.com" meet."""
+    return re.sub(r"[^a-z0-9]", "", fold_chars(text).translate(_ASCII))
+
+
+@dataclass(frozen=True)
+class SiteNames:
+    """The names a page gives its own site (og:site_name, JSON-LD publisher, the <title> suffix) and its
+    host's brand label, compacted (see `_compact`)."""
+
+    keys: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, names: list[str] = (), title: str = "", url: str = "") -> SiteNames:
+        found = [*names]
+        suffix = _TITLE_SUFFIX.search(normalize_space(title))
+        if suffix:
+            found.append(suffix.group(1))
+        found += host_brands(url)
+        return cls(frozenset(k for k in (_compact(n) for n in found) if len(k) >= 3))
+
+    def named_by(self, value: str) -> bool:
+        """The credited value names this site: the same compacted name, or one starting with it
+        ("Yeşilırmak Haber" on yesilirmak.example, "anadoluyerelhaber.com")."""
+        got = _compact(value)
+        if len(got) < 3:
+            return False
+        return any(got == key or (len(key) >= _MIN_PREFIX and got.startswith(key)) for key in self.keys)
+
+
+def host_brands(url: str) -> list[str]:
+    """The brand label(s) of a URL's host: "https://www.anadoluyerelhaber.com.tr/x" → ["anadoluyerelhaber"];
+    none for an IP address (a test server on 127.0.0.1 has no brand)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return []
+    try:
+        ipaddress.ip_address(host)
+        return []
+    except ValueError:
+        pass
+    labels = [label for label in host.split(".") if label and label not in _HOST_NOISE]
+    return labels[:-1] if len(labels) > 1 else labels  # the last is a TLD this list does not know (.example)
 
 
 @dataclass
@@ -36,6 +94,7 @@ class Credits:
     agency: str | None = None
     agency_rule: str | None = None  # label, byline or dateline: which rule found it
     editor: str | None = None
+    own_credit: str | None = None  # a label credit naming the site itself ("Haber Kaynağı: <site>")
 
 
 @lru_cache(maxsize=4)
@@ -73,10 +132,11 @@ def _labelled(line: Line, labels: tuple[str, ...], rules: FieldRules) -> list[st
     return values
 
 
-def _agency_of(value: str) -> str | None:
-    """An agency code when the value is an agency name, or starts with one ("DHA Kayseri", "AA Ankara")."""
+def _agency_of(value: str, site: SiteNames = SiteNames()) -> str | None:
+    """An agency code when the value is an agency name, or starts with one ("DHA Kayseri", "AA Ankara")
+    and does not name the site itself ("Anka Postası" on ankapostasi.com is no ANKA credit)."""
     code = agency_code(value)
-    if code:
+    if code or site.named_by(value):
         return code
     first = value.split()[0] if value.split() else ""
     return agency_code(first) if first and first != value else None
@@ -87,8 +147,9 @@ def _editor_of(value: str, rules: FieldRules) -> str | None:
     return value if 0 < count <= rules.max_editor_words and re.search(r"[^\W\d_]", value) else None
 
 
-def find_credits(area: PageArea, rules: FieldRules | None = None) -> Credits:
-    """The first agency credit by label, else by byline box, else by dateline; the first editor credit."""
+def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteNames = SiteNames()) -> Credits:
+    """The first agency credit by label, else by byline box, else by dateline; the first editor credit.
+    A label credit naming the site itself is recorded (`own_credit`) and credits no agency."""
     rules = rules or field_rules()
     found = Credits()
     byline: str | None = None
@@ -97,17 +158,21 @@ def find_credits(area: PageArea, rules: FieldRules | None = None) -> Credits:
             continue
         if found.agency is None:
             for value in _labelled(line, rules.agency_labels, rules):
-                code = _agency_of(value)
+                code = _agency_of(value, site)
                 if code:
                     found.agency, found.agency_rule = code, "label"
                     break
+                if found.own_credit is None and site.named_by(value):
+                    found.own_credit = value
         if found.editor is None:
             for value in _labelled(line, rules.editor_labels, rules):
                 found.editor = _editor_of(value, rules)
                 if found.editor:
                     break
         if byline is None and line.classes & rules.byline_class_words and len(line.text) <= 80:
-            byline = _agency_of(_BYLINE_SPLIT.split(line.text)[0])
+            byline = _agency_of(_BYLINE_SPLIT.split(line.text)[0], site)
+    if found.own_credit is not None:
+        return found  # the page names itself as the source: a byline or dateline of it is no agency's
     if found.agency is None and byline:
         found.agency, found.agency_rule = byline, "byline"
     if found.agency is None:
