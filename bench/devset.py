@@ -1,4 +1,4 @@
-"""Body quality on the dev set (tests/fixtures/devsites/: four site templates with hand-written truth),
+"""Body quality on the dev set (tests/fixtures/devsites/: five site templates with hand-written truth),
 per template, through what a crawl runs: extraction, then the item pipelines that change the body
 (chrome stripping, learned boilerplate, validation — the stored `text`).
 

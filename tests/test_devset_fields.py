@@ -13,8 +13,8 @@ import pytest
 
 from newsbot.extract import extract_article
 from newsbot.extract.credits import SiteNames
-from pipelines.strip_chrome import StripChromePipeline
 from newsbot.items import Article
+from pipelines.strip_chrome import StripChromePipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSITES = ROOT / "tests" / "fixtures" / "devsites"
@@ -96,7 +96,8 @@ def test_the_chrome_pipeline_takes_only_agencies_and_never_the_site_itself():
     assert agency("Kaynak: Yeşilırmak Haber", "http://baskagazete.example/a/b-1.htm") is None  # no agency
 
 
-@pytest.mark.parametrize("name, box", [("byline/s11.html", b'class="ozet"'), ("wpress/s12.html", b'class="post-excerpt"')])
+@pytest.mark.parametrize("name, box", [("byline/s11.html", b'class="ozet"'),
+                                       ("wpress/s12.html", b'class="post-excerpt"')])
 def test_the_summary_box_is_the_lead_when_no_description_exists(name, box):
     page = (DEVSITES / name).read_bytes()
     assert box in page and b'name="description"' not in page and b"og:description" not in page
