@@ -3,7 +3,9 @@
 
 Two ways, the first when it can be had:
 - **learned shapes**: the site's own feed or sitemap lists article URLs; their shapes (see `url_shape`)
-  are the site's article URL shapes, and a listing link is an article when its shape is one of them;
+  are the site's article URL shapes, and a listing link is an article when its shape is one of them.
+  A shape counts once `learn_min_urls` URLs have it, and a bare one-word path ("/gundem/", "/spor.asp")
+  is never learned: a sitemap lists its sections too;
 - **URL-shape features**: an id in the slug or path (`/<kategori>/<slug>-<id>h.htm`,
   `/haberler/<id>/<slug>.htm`, `/haber/<slug>-<id>`), or a hyphenated slug of several words below a
   section or date path; never a tag/category/author/search/static path or a one-segment menu link."""
@@ -12,9 +14,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
 from newsbot.text import fold
 
@@ -31,7 +35,8 @@ def _rules() -> dict:
         section = raw["discovery"]
         return {"list": frozenset(fold(s) for s in section["list_segments"]),
                 "static": tuple(e.lower() for e in section["static_extensions"]),
-                "min_slug": int(section["min_slug_words"])}
+                "min_slug": int(section["min_slug_words"]),
+                "min_urls": int(section["learn_min_urls"])}
     except KeyError as exc:
         raise ValueError(f"{FIELDS_FILE}: [discovery] misses {exc}") from None
 
@@ -84,14 +89,20 @@ def _segment_kind(seg: str) -> str:
 
 
 def url_shape(url: str) -> tuple[str, ...] | None:
-    """A URL's shape: the kind of each path segment plus the extension; a list or static path has none.
-    `/asayis/bafrada-kacak-sigara-188190.htm` → ("W", "I", ".htm"); `/2025/08/13/x-y-z.html` →
-    ("D", "D", "D", "S", ".html")."""
+    """A URL's shape: the kind of each path segment, the extension, and the names of query parameters
+    with a number for value (an id: tracking parameters such as utm_source are words and do not count);
+    a list or static path has none. `/asayis/bafrada-kacak-sigara-188190.htm` → ("W", "I", ".htm");
+    `/2025/08/13/x-y-z.html` → ("D", "D", "D", "S", ".html"); `/haber.asp?id=4000` → ("W", ".asp", "?id")."""
     rules = _rules()
-    segs, ext = _split_path(urlsplit(url).path)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    segs, ext = _split_path(parts.path)
     if not segs or ext in rules["static"] or any(fold(s) in rules["list"] for s in segs):
         return None
-    return (*(_segment_kind(s) for s in segs), ext)
+    ids = sorted({"?" + k.lower() for k, v in parse_qsl(parts.query) if v.isdigit()})
+    return (*(_segment_kind(s) for s in segs), ext, *ids)
 
 
 def looks_like_article(url: str) -> bool:
@@ -111,18 +122,26 @@ def looks_like_article(url: str) -> bool:
     return slug_words > rules["min_slug"]
 
 
+def _section_shape(shape: tuple[str, ...]) -> bool:
+    """One word and no id ("/gundem/", "/spor.asp"): a section page, whatever list names it."""
+    return len(shape) == 2 and shape[0] == "W"
+
+
 class LearnedShapes:
     """Article URL shapes learned from a site's own feed or sitemap."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_urls: int | None = None) -> None:
+        self.min_urls = _rules()["min_urls"] if min_urls is None else min_urls
+        self.seen: Counter[tuple[str, ...]] = Counter()
         self.shapes: set[tuple[str, ...]] = set()
 
-    def learn(self, urls) -> int:
-        """Add the shapes of these article URLs; return how many shapes are known."""
+    def learn(self, urls: Iterable[str]) -> int:
+        """Count the shapes of these article URLs; return how many shapes are known (seen often enough)."""
         for url in urls:
             shape = url_shape(url)
-            if shape is not None:
-                self.shapes.add(shape)
+            if shape is not None and not _section_shape(shape):
+                self.seen[shape] += 1
+        self.shapes = {shape for shape, n in self.seen.items() if n >= self.min_urls}
         return len(self.shapes)
 
     def matches(self, url: str) -> bool:

@@ -14,7 +14,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from newsbot.article_urls import LearnedShapes, looks_like_article, resolve
+from newsbot.article_urls import LearnedShapes, list_segments, looks_like_article, resolve
 from newsbot.crawl.addresses import PolicySkip
 from newsbot.crawl.jobstate import ResumableJob
 from newsbot.extract.body import article_text
@@ -25,11 +25,16 @@ from newsbot.sources import SourceConfig, StartPoint, load_sources, parse_source
 from newsbot.urls import canonical_url
 
 # Without an article_pattern, a listing link is an article when its URL has one of the shapes of the
-# site's own feed (learned: newsbot/article_urls.py), else when URL-shape features say so.
+# site's own feed or, with no feed, its sitemap(s) (learned: newsbot/article_urls.py), else when URL-shape
+# features say so.
 _FEED_LINKS = "//link[contains(@rel,'alternate')][contains(@type,'rss') or contains(@type,'atom')]/@href"
 _XML_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|urlset|sitemapindex)[\s>]", re.I)
 # Child sitemaps of an index wait behind article requests (see parse_sitemap).
 CHILD_SITEMAP_PRIORITY = -100
+# Learning a site's article URL shapes reads at most this many of its sitemaps, and this many URLs of each.
+LEARN_SITEMAPS, LEARN_URLS = 3, 1000
+_ROBOTS_SITEMAP = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
+_WORDS = re.compile(r"[a-z]+")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
@@ -56,6 +61,7 @@ class NewsSpider(scrapy.Spider):
         self.extraction: ExtractionPool | None = None
         self.shapes = LearnedShapes()
         self._feeds_asked: set[str] = set()
+        self._sitemaps_asked = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -270,6 +276,13 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(feed, callback=self.learn_from_feed, errback=self._feed_failed,
                                  cb_kwargs={"listing": response.url, "links": links}, dont_filter=True)
             return
+        if not self.config.article_pattern and not self.shapes.shapes and not self._sitemaps_asked:
+            # No feed: the sitemaps robots.txt names (else /sitemap.xml) list the site's articles.
+            self._sitemaps_asked = True
+            robots = resolve(response.url, "/robots.txt")
+            yield scrapy.Request(robots.geturl(), callback=self.sitemaps_from_robots, errback=self._learning_failed,
+                                 cb_kwargs={"listing": response.url, "links": links}, dont_filter=True)
+            return
         yield from self._listing_articles(response.url, links)
 
     def _own_feed(self, response: Response) -> str | None:
@@ -289,6 +302,7 @@ class NewsSpider(scrapy.Spider):
         urls = [response.urljoin(e["link"]) for e in entries if e.get("link")]
         known = self.shapes.learn(urls)
         self.crawler.stats.set_value("newsbot/discovery/learned_shapes", known)
+        self.crawler.stats.set_value("newsbot/discovery/learned_from", "feed")
         self.logger.info("learned %d article URL shapes from %s", known, response.url)
         if entries:
             self.crawler.stats.inc_value("newsbot/start/feed")
@@ -299,6 +313,49 @@ class NewsSpider(scrapy.Spider):
         self.on_error(failure)  # no feed to learn from: URL-shape features judge the links
         kwargs = failure.request.cb_kwargs
         yield from self._listing_articles(kwargs["listing"], kwargs["links"])
+
+    def sitemaps_from_robots(self, response: Response, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+        text = response.body.decode("utf-8", "replace") if response.status == 200 else ""
+        named = [response.urljoin(u) for u in _ROBOTS_SITEMAP.findall(text)]
+        sitemaps = [u for u in named if self.config.matches_host(u)] or [response.urljoin("/sitemap.xml")]
+        yield from self._learn_next_sitemap(tuple(sitemaps), listing, links, fetched=0)
+
+    def _learn_next_sitemap(self, sitemaps: tuple[str, ...], listing: str, links: list[str],
+                            fetched: int) -> Iterator[scrapy.Request]:
+        if self.shapes.shapes or not sitemaps or fetched >= LEARN_SITEMAPS:
+            if self.shapes.shapes:
+                self.crawler.stats.set_value("newsbot/discovery/learned_shapes", len(self.shapes.shapes))
+                self.crawler.stats.set_value("newsbot/discovery/learned_from", "sitemap")
+                self.logger.info("learned %d article URL shapes from the site's sitemaps", len(self.shapes.shapes))
+            yield from self._listing_articles(listing, links)
+            return
+        yield scrapy.Request(sitemaps[0], callback=self.learn_from_sitemap, errback=self._learning_failed,
+                             dont_filter=True, cb_kwargs={"listing": listing, "links": links,
+                                                          "rest": sitemaps[1:], "fetched": fetched + 1})
+
+    def learn_from_sitemap(self, response: Response, listing: str, links: list[str], rest: tuple[str, ...] = (),
+                           fetched: int = 1) -> Iterator[scrapy.Request]:
+        """Learn article URL shapes from a sitemap's URLs (not crawled: this crawl started at a listing);
+        of an index, its children are read, category/tag sitemaps last."""
+        body = self._maybe_gunzip(response) if response.status == 200 else b""
+        try:
+            sitemap = Sitemap(body) if body.strip() else None
+            entries = list(sitemap) if sitemap is not None else []
+        except Exception:  # not a sitemap: nothing to learn here, the next one or URL-shape features
+            sitemap, entries = None, []
+        if sitemap is not None and sitemap.type == "sitemapindex":
+            children = [response.urljoin(e["loc"]) for e in entries if e.get("loc")]
+            children.sort(key=_lists_sections)  # a category sitemap lists sections, not articles
+            rest = tuple(children) + tuple(rest)
+        else:
+            self.shapes.learn(response.urljoin(e["loc"]) for e in entries[:LEARN_URLS] if e.get("loc"))
+        yield from self._learn_next_sitemap(rest, listing, links, fetched)
+
+    def _learning_failed(self, failure) -> Iterator[scrapy.Request]:
+        self.on_error(failure)  # no robots.txt or sitemap: the next sitemap, else URL-shape features
+        kwargs = failure.request.cb_kwargs
+        yield from self._learn_next_sitemap(kwargs.get("rest", ()), kwargs["listing"], kwargs["links"],
+                                            kwargs.get("fetched", 0))
 
     def _listing_articles(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
         found = 0
@@ -400,6 +457,12 @@ class NewsSpider(scrapy.Spider):
         reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"newsbot/fetch_failed/{reason}")
         self.logger.warning("fetch failed %s: %s (%s)", request.url, reason, str(failure.value)[:200])
+
+
+def _lists_sections(sitemap_url: str) -> bool:
+    """A child sitemap named for categories or tags ("sitemap-kategori.xml", "category-sitemap.xml")."""
+    path = urlsplit(sitemap_url).path.lower()
+    return any(word in list_segments() for word in _WORDS.findall(path))
 
 
 def failure_reason(failure) -> str:
