@@ -99,7 +99,8 @@ def _small(block) -> bool:
 
 def _teasers(root, url: str) -> dict[str, str]:
     """Other same-site pages linked with a headline: target path → folded words of the link's block."""
-    here = urlsplit(url).path.rstrip("/")
+    parts = urlsplit(url)
+    here = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
     found: dict[str, str] = {}
     for a in root.iter("a"):
         href = a.get("href")
@@ -107,7 +108,11 @@ def _teasers(root, url: str) -> dict[str, str]:
             continue
         link_words = words(a.text_content())
         path = same_site_path(url, href)
-        if path is None or path.rstrip("/") in ("", here):
+        if path is None:
+            continue
+        query = href.split("#", 1)[0].partition("?")[2]
+        path = path.rstrip("/") + (f"?{query}" if query else "")  # "/haber.asp?id=N": one page per id
+        if path in ("", here):
             continue
         block = a
         while block.getparent() is not None and block.tag not in ("li", "article", "div", "section", "td"):
