@@ -9,10 +9,12 @@ body F1 (`body` without any copy of the lead, against the truth body), chrome st
 chrome strings and the page's other headlines found in `text` and not in the truth), duplicated paragraphs
 (a paragraph of `text` whose folded words equal an earlier one's or the title's), pages with U+FFFD or
 mojibake in `text`, and agency / category / date accuracy. Pages of a template go through one pipeline
-instance in file order, as one crawl of that site would.
+instance in file order, as one crawl of that site would. Coverage (issue 14's measure): of the pages that
+show an agency (category), the share where it is right, and the pages given one they do not show.
 
 --turkish-dev also crawls ../shared/corpus/turkish-dev (its serve.py, `scrapy crawl news` from each site's
-sitemap into a temporary embedded store) and prints its score.py report.
+sitemap, and again from each home page, into a temporary embedded store), prints its score.py report and
+the same coverage.
 """
 
 from __future__ import annotations
@@ -156,19 +158,43 @@ def evaluate(per_page: bool = False) -> dict:
             row["leaks"] += len(page["leaks"])
             row["dups"] += page["dups"]
             row["bad_chars"] += page["bad_chars"]
+    for name, page in pages.items():
+        t = truth["articles"][name]
+        coverage_row(rows[t["template"]], t["agency"], page["got"]["agency"], t["category"], page["got"]["category"])
     table = {}
     for template, row in rows.items():
         n = row["pages"]
         table[template] = {"pages": int(n), "text_f1": row["text_f1"] / n, "body_f1": row["body_f1"] / n,
                            "chrome_leaks": int(row["leaks"]), "dup_paragraphs": int(row["dups"]),
                            "bad_chars": int(row["bad_chars"]), "agency": row["agency"] / n,
-                           "category": row["category"] / n, "date": row["date"] / n}
+                           "category": row["category"] / n, "date": row["date"] / n,
+                           **coverage(row)}
     return {"templates": table, "pages": pages if per_page else {}}
+
+
+def coverage_row(row: dict, want_agency, got_agency, want_category, got_category) -> None:
+    """Count one page into the coverage counters of `row`."""
+    for field, want, got in (("agency", want_agency, got_agency), ("category", want_category, got_category)):
+        if want:
+            row[f"{field}_shown"] += 1
+            row[f"{field}_shown_right"] += bool(got) and fold(got) == fold(want)
+        elif got:
+            row[f"{field}_invented"] += 1
+
+
+def coverage(row: dict) -> dict:
+    out = {}
+    for field in ("agency", "category"):
+        shown = row.get(f"{field}_shown", 0)
+        out[f"{field}_shown"] = f"{int(row.get(f'{field}_shown_right', 0))}/{int(shown)}"
+        out[f"{field}_invented"] = int(row.get(f"{field}_invented", 0))
+    return out
 
 
 def print_table(result: dict) -> None:
     cols = ["pages", "text_f1", "body_f1", "chrome_leaks", "dup_paragraphs", "bad_chars", "agency", "category",
             "date"]
+    more = ["agency_shown", "agency_invented", "category_shown", "category_invented"]
     print(f"{'template':10}" + "".join(f"{c:>15}" for c in cols))
     total = defaultdict(float)
     for template, row in result["templates"].items():
@@ -181,13 +207,40 @@ def print_table(result: dict) -> None:
     n = total["pages"]
     print(f"{'all':10}" + "".join(f"{total[c] / n:>15.3f}" if isinstance(result['templates'][next(iter(
         result['templates']))][c], float) else f"{int(total[c]):>15}" for c in cols))
+    print(f"\ncoverage: of the pages that show an agency / category, right; pages given one they do not show\n"
+          f"{'template':10}" + "".join(f"{c:>18}" for c in more))
+    sums = defaultdict(lambda: [0, 0])
+    for template, row in result["templates"].items():
+        print(f"{template:10}" + "".join(f"{row[c]:>18}" for c in more))
+        for c in more:
+            right, _, shown = str(row[c]).partition("/")
+            sums[c][0] += int(right)
+            sums[c][1] += int(shown or 0)
+    print(f"{'all':10}" + "".join(f"{f'{a}/{b}' if b else a:>18}" for a, b in sums.values()))
     for name, page in result["pages"].items():
         print(f"\n{name}: text F1 {page['text_f1']:.3f} body F1 {page['body_f1']:.3f} dups {page['dups']} "
               f"leaks {page['leaks']} got {page['got']}")
 
 
-def turkish_dev(out_dir: Path) -> str:
-    """Serve the four turkish-dev sites, crawl each from its sitemap, score the items with its score.py."""
+def turkish_dev_coverage(items: Path, sites: dict[str, str]) -> str:
+    """Agency / category coverage of crawled turkish-dev items against its truth.json."""
+    truth = json.loads((TURKISH_DEV / "truth.json").read_text(encoding="utf-8"))["articles"]
+    row: dict = defaultdict(float)
+    for line in items.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        site = next((name for name, base in sites.items() if item["url"].startswith(base)), None)
+        want = truth.get(f"{site}/{item['url'].removeprefix(sites.get(site, '')).lstrip('/')}") if site else None
+        if want is None or want.get("is_amp"):
+            continue
+        coverage_row(row, want["source_agency"], item.get("agency"), want["category"], item.get("category"))
+    got = coverage(row)
+    return (f"coverage: agency right on {got['agency_shown']} pages that show one, given on {got['agency_invented']} "
+            f"that do not; category right on {got['category_shown']}, given on {got['category_invented']} that do not")
+
+
+def turkish_dev(out_dir: Path, start: str = "sitemap.xml") -> str:
+    """Serve the four turkish-dev sites, crawl each from `start` (its sitemap, or "" for its home page), score
+    the items with its score.py."""
     sites_json = out_dir / "sites.json"
     server = subprocess.Popen([sys.executable, str(TURKISH_DEV / "serve.py"), "--json-out", str(sites_json)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -202,7 +255,7 @@ def turkish_dev(out_dir: Path) -> str:
             for name, base in sorted(sites.items()):
                 part = out_dir / f"items-{name}.jsonl"
                 env = {k: v for k, v in os.environ.items() if k not in ("NEWSBOT_MONGO_URI", "MONGO_URI")}
-                subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}sitemap.xml",
+                subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}{start}",
                                 "-a", f"source={name}", "-O", str(part), "-s", f"NEWSBOT_DATA_DIR={out_dir / 'data'}",
                                 "-s", "LOG_LEVEL=WARNING", "-s", "AUTOTHROTTLE_ENABLED=False"],
                                cwd=ROOT, env=env, check=False, capture_output=True)
@@ -210,7 +263,7 @@ def turkish_dev(out_dir: Path) -> str:
                     sink.write(part.read_text())
         report = subprocess.run([sys.executable, str(TURKISH_DEV / "score.py"), str(items), "--sites",
                                  str(sites_json)], capture_output=True, text=True, check=False)
-        return report.stdout + report.stderr
+        return report.stdout + report.stderr + turkish_dev_coverage(items, sites) + "\n"
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
@@ -230,8 +283,9 @@ def main() -> None:
         if not TURKISH_DEV.is_dir():
             print(f"turkish-dev: {TURKISH_DEV} not found")
             return
-        with tempfile.TemporaryDirectory(prefix="turkish-dev-") as tmp:
-            print("\nturkish-dev (crawled from each sitemap):\n" + turkish_dev(Path(tmp)))
+        for start, what in (("sitemap.xml", "each sitemap"), ("", "each home page")):
+            with tempfile.TemporaryDirectory(prefix="turkish-dev-") as tmp:
+                print(f"\nturkish-dev (crawled from {what}):\n" + turkish_dev(Path(tmp), start))
 
 
 if __name__ == "__main__":
