@@ -352,7 +352,12 @@ class NewsSpider(scrapy.Spider):
         yield from self._learn_next_sitemap(rest, listing, links, fetched)
 
     def _learning_failed(self, failure) -> Iterator[scrapy.Request]:
-        self.on_error(failure)  # no robots.txt or sitemap: the next sitemap, else URL-shape features
+        # No robots.txt or sitemap is no failed download of this crawl (many sites have neither): counted
+        # apart from fetch_failed; the next sitemap is tried, else URL-shape features judge the links.
+        if not isinstance(failure.value, PolicySkip):
+            reason = failure_reason(failure)
+            self.crawler.stats.inc_value(f"newsbot/discovery/unavailable/{reason}")
+            self.logger.info("no article URL shapes from %s: %s", failure.request.url, reason)
         kwargs = failure.request.cb_kwargs
         yield from self._learn_next_sitemap(kwargs.get("rest", ()), kwargs["listing"], kwargs["links"],
                                             kwargs.get("fetched", 0))
