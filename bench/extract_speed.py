@@ -7,6 +7,11 @@ own virtual environment) vs trafilatura alone, over the same files, in alternati
 --real-pages DIR times every *.html / *.html.gz file under DIR instead (e.g. ../shared/corpus/turkish: the
 real Turkish pages the bench site's shape was measured against; news-please is skipped for them).
 
+"newsbot" feeds the pages in crawl order (the site's own order) to one extract_article, as one extraction worker
+gets them, so the site's learned template (newsbot/extract/site_template.py) serves the body once it has
+learned the layouts; "general" times the same code with the template off (trafilatura on every page). The
+template's events (learned, hit, check, mismatch) are counted and printed.
+
 --baseline DIR also times extract_article from another checkout of newsbot (e.g. `git worktree add
 /tmp/before HEAD~3`), side by side in the same rounds, reported as "baseline".
 
@@ -37,18 +42,26 @@ mode = sys.argv[2]
 if mode in ("newsbot", "baseline"):
     from newsbot.extract import extract_article
     fn = lambda data, url: extract_article(data, url)
+elif mode == "general":
+    from newsbot.extract import extract_article
+    fn = lambda data, url: extract_article(data, url, templates=None)
 else:
     import trafilatura
     fn = lambda data, url: trafilatura.extract(data, url=url, include_comments=False, include_tables=True)
 total = cpu = 0.0
-for job in jobs:
+events, first_hit = {}, None
+for n, job in enumerate(jobs, 1):
     data = open(job["path"], "rb").read()
     data = gzip.decompress(data) if job["path"].endswith(".gz") else data
     t, c = time.perf_counter(), time.process_time()
-    fn(data, job["url"])
+    out = fn(data, job["url"])
     total += time.perf_counter() - t
     cpu += time.process_time() - c
-print(json.dumps({"seconds": total, "cpu_seconds": cpu, "pages": len(jobs)}))
+    event = out.get("template") if isinstance(out, dict) else None
+    if event:
+        events[event] = events.get(event, 0) + 1
+        first_hit = first_hit or (n if event == "hit" else None)
+print(json.dumps({"seconds": total, "cpu_seconds": cpu, "pages": len(jobs), "events": events, "first_hit": first_hit}))
 """
 
 
@@ -70,6 +83,8 @@ def run(mode: str, jobs: Path, tmp: Path, newsplease: str | None, baseline: Path
                                     capture_output=True, text=True).stdout)
     if cpu_ms is not None:
         cpu_ms.setdefault(mode, []).append(1000 * res["cpu_seconds"] / res["pages"])
+    if res.get("events"):
+        print(f"  {mode}: template events {res['events']}, first hit at page {res['first_hit']}")
     return res["pages"] / res["seconds"]
 
 
@@ -83,7 +98,7 @@ def main() -> int:
     ap.add_argument("--kind", choices=["realistic", "light"], default="realistic", help="the bench site's pages")
     ap.add_argument("--real-pages", type=Path, help="time the HTML files under this directory instead")
     args = ap.parse_args()
-    modes = (["newsbot", "trafilatura"] + (["news-please"] if args.newsplease else [])
+    modes = (["newsbot", "general", "trafilatura"] + (["news-please"] if args.newsplease else [])
              + (["baseline"] if args.baseline else []))
     rates: dict[str, list[float]] = {m: [] for m in modes}
     cpu_ms: dict[str, list[float]] = {}
