@@ -38,6 +38,9 @@ CHECK_EVERY = 20
 # Layouts learned per host (article, video, gallery, column pages…), and hosts remembered per worker: a crawl
 # of thousands of sites must not grow the worker without bound (least recently used sites are forgotten).
 MAX_TEMPLATES, MAX_SITES = 4, 1000
+# Layouts being learned per host (pages seen once or twice): a site whose pages each give another container
+# must not grow the list without bound; the oldest is forgotten.
+MAX_CANDIDATES = 8
 # A body of fewer words, or whose share of the page's words is this factor outside the range seen while
 # learning, looks wrong (a page with the container left empty, a layout change): checked, not trusted.
 MIN_WORDS, SHARE_SLACK = 30, 2.0
@@ -246,6 +249,8 @@ class SiteTemplates:
             return None
         candidate = site.learning.get(seen.container)
         if candidate is None:
+            if len(site.learning) >= MAX_CANDIDATES:
+                del site.learning[next(iter(site.learning))]
             site.learning[seen.container] = seen
             candidate = seen
         elif not candidate.merge(seen):
