@@ -288,6 +288,8 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
               "items": stats.get("item_scraped_count", 0),
               "stored": stats.get("newsbot/store/inserted", 0) + stats.get("newsbot/store/updated", 0),
               "dropped": {k: v for k, v in stats.items() if k.startswith("newsbot/dropped/")},
+              "template": {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                           if k.startswith("newsbot/extract/template/")},
               "rss_curve_mib": _curve(samples, pages)}
     if mode == "ferretdb":
         import pymongo

@@ -29,6 +29,7 @@ from newsbot.extract.dates import When, best_published, page_date, parse_date_li
 from newsbot.extract.dom import drop, lines_of, parse_html, select_first, text_of
 from newsbot.extract.page_area import read_area
 from newsbot.extract.page_kind import page_kind
+from newsbot.extract.site_template import SITE_TEMPLATES, SiteTemplates
 from newsbot.extract.structure import repair as repair_structure
 from newsbot.extract.structured import Structured, keywords, names, read_structured
 from newsbot.sources import SourceConfig, source_for_url
@@ -58,11 +59,14 @@ _TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.]\d{2}\b")  # only a line with a time ca
 
 
 def extract_article(
-    body: bytes, url: str, config: SourceConfig | None = None, content_type: str | None = None
+    body: bytes, url: str, config: SourceConfig | None = None, content_type: str | None = None,
+    templates: SiteTemplates | None = SITE_TEMPLATES,
 ) -> dict:
     """Return article fields: title, lead, body (list of paragraphs), published_at, updated_at,
     category, tags, authors, editor, agency, language, canonical_url, and page_kind (None for an article;
-    "soft_404", "listing" or "gallery" otherwise). Missing values are None / empty."""
+    "soft_404", "listing" or "gallery" otherwise). Missing values are None / empty. `template` says how the
+    site's learned template served the body (site_template.py: "hit", "check", "mismatch", "learned", or None);
+    `templates=None` always runs the general extractor."""
     if config is None or not config.selectors:
         # No config, or an ad-hoc one without selectors (`scrapy crawl news -a url=…`): a config whose
         # domains cover the URL's host supplies the site's selectors.
@@ -83,7 +87,9 @@ def extract_article(
 
     title = repair_text(_title(root, st, selectors, site_names))
     lead = repair_text(_lead(root, st, selectors, site_names))
-    paragraphs = [p for p in (repair_text(p) for p in _body(root, st, selectors, url)) if p]
+    page_words = sum(len(line.text.split()) for line in area.lines)
+    raw_body, template_event = _body(root, st, selectors, url, templates, page_words)
+    paragraphs = [p for p in (repair_text(p) for p in raw_body) if p]
     paragraphs, lead = split_lead(paragraphs, lead, title)
     if words(lead) == words(title):
         lead = ""  # a description that only repeats the headline (Hürriyet 2016) is no lead
@@ -102,6 +108,7 @@ def extract_article(
         "editor": credits.editor,
         "language": _language(st, config),
         "canonical_url": urljoin(url, st.canonical) if st.canonical else (st.first("og:url") or url),
+        "template": template_event,
     }
     # Not an article (soft 404, listing, text-less gallery): the spider skips it, counted by this reason.
     fields["page_kind"] = page_kind(root, st, url, title, paragraphs)
@@ -190,17 +197,22 @@ def _spot(root: lxml.html.HtmlElement) -> str:
     return ""
 
 
-def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str) -> list[str]:
+def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str, templates: SiteTemplates | None,
+          page_words: int) -> tuple[list[str], str | None]:
+    """The body paragraphs, and what the site's learned template did (None: not used)."""
     paragraphs: list[str] = []
+    event = None
     if selectors.get("body"):
         paragraphs = selector_body(root, selectors["body"])
     if word_count(paragraphs) < MIN_SELECTOR_WORDS:
-        paragraphs = restore_subheads(root, trafilatura_body(root, url))
+        def general() -> list[str]:
+            return restore_subheads(root, trafilatura_body(root, url))
+        paragraphs, event = templates.body(root, url, page_words, general) if templates else (general(), None)
     # JSON-LD articleBody is a last resort: it is often a summary (AA 2026) or loses quotes (Hürriyet).
     ld_body = text_paragraphs(_ld_str(st, "articleBody"))
     if word_count(paragraphs) < word_count(ld_body) / 2:
         paragraphs = ld_body
-    return paragraphs
+    return paragraphs, event
 
 
 def _visible_date(root: lxml.html.HtmlElement, selectors: dict) -> tuple[When | None, When | None]:

@@ -66,5 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsbot extract: {args.page} is not a page (binary content: {body[:8]!r}…)", file=sys.stderr)
         return 2
     article = extract_article(body, args.url, config, content_type=args.content_type)
+    article.pop("template", None)  # one page: no site template is ever learned here
     print(json.dumps(article, ensure_ascii=False, indent=2))
     return 0

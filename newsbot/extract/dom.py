@@ -134,30 +134,41 @@ def text_of(el: lxml.html.HtmlElement) -> str:
 
 def lines_of(el: lxml.html.HtmlElement) -> list[str]:
     """Text of an element split at block boundaries and <br>: one entry per paragraph or heading."""
-    lines: list[str] = []
+    return [text for text, _ in block_lines(el)]
+
+
+def block_lines(el: lxml.html.HtmlElement) -> list[tuple[str, lxml.html.HtmlElement]]:
+    """`lines_of(el)` with, for each line, the innermost block element it sits in (`el` itself for text
+    outside any block): the learned site templates (site_template.py) say which blocks hold the body."""
+    lines: list[tuple[str, lxml.html.HtmlElement]] = []
     buf: list[str] = []
+    blocks = [el]
 
     def flush() -> None:
         line = normalize_space("".join(buf))
         if line:
-            lines.append(line)
+            lines.append((line, blocks[-1]))
         buf.clear()
 
     def walk(node: lxml.html.HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in SKIP_TAGS or not tag:  # comments / processing instructions have no str tag
             return
-        block = tag in BLOCK_TAGS or tag == "br"
-        if block:
+        block = tag in BLOCK_TAGS
+        if block or tag == "br":
             flush()
+        if block:
+            blocks.append(node)
         if node.text:
             buf.append(node.text)
         for child in node:
             walk(child)
             if child.tail:
                 buf.append(child.tail)
-        if block:
+        if block or tag == "br":
             flush()
+        if block:
+            blocks.pop()
 
     walk(el)
     flush()

@@ -73,13 +73,23 @@ def _listing(root, url: str, body: list[str], body_words: int, rules: FieldRules
     """Most of the extracted body is teaser blocks (a link to another page of the site, then its spot)."""
     if not body_words:
         return False
-    teasers = _teasers(root, url)
+    blocks = _link_blocks(root)
+    keys = [" ".join(words(para)) for para in body]
+    # The body's opening decides first (see below): when none of it is in any link's block, same-site or not,
+    # it is no teaser, and the URL of every link need not be resolved (most pages stop here).
+    opening = []
+    for key in keys:
+        opening.append(key)
+        if len(key.split()) >= _PROSE_WORDS:
+            break
+    if not any(key and key in block for key in opening for _, block in blocks):
+        return False
+    teasers = _teasers(blocks, url)
     if len(teasers) < rules.listing_min_teaser_links:
         return False
     teaser_words, prose_first = 0, None
-    for para in body:
-        key = " ".join(words(para))
-        teaser = bool(key) and any(key in block or block.startswith(key) for block in teasers.values())
+    for para, key in zip(body, keys, strict=True):
+        teaser = bool(key) and any(key in block for block in teasers.values())
         teaser_words += len(words(para)) if teaser else 0
         if prose_first is None and (teaser or len(words(para)) >= _PROSE_WORDS):
             prose_first = not teaser
@@ -97,16 +107,31 @@ def _small(block) -> bool:
     return True
 
 
-def _teasers(root, url: str) -> dict[str, str]:
+def _link_blocks(root) -> list[tuple[str, str]]:
+    """Links with a headline (three words or more): (href, folded words of the link's block)."""
+    found = []
+    for a in root.iter("a"):
+        href = a.get("href")
+        text = a.text_content() if href else ""
+        if len(text.split()) < 3:  # cheap test first: most links are one or two words
+            continue
+        link_words = words(text)
+        block = a
+        while block.getparent() is not None and block.tag not in ("li", "article", "div", "section", "td"):
+            block = block.getparent()
+        block_words = words(text_of(block)) if _small(block) else []  # text_of: <h2><p> must not glue
+        if len(block_words) > _TEASER_WORDS or block_words[: len(link_words)] != link_words:
+            block_words = link_words
+        found.append((href, " ".join(block_words)))
+    return found
+
+
+def _teasers(blocks: list[tuple[str, str]], url: str) -> dict[str, str]:
     """Other same-site pages linked with a headline: target path → folded words of the link's block."""
     parts = urlsplit(url)
     here = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
     found: dict[str, str] = {}
-    for a in root.iter("a"):
-        href = a.get("href")
-        if not href or len(a.text_content().split()) < 3:  # cheap test first: most links are one or two words
-            continue
-        link_words = words(a.text_content())
+    for href, key in blocks:
         path = same_site_path(url, href)
         if path is None:
             continue
@@ -114,13 +139,6 @@ def _teasers(root, url: str) -> dict[str, str]:
         path = path.rstrip("/") + (f"?{query}" if query else "")  # "/haber.asp?id=N": one page per id
         if path in ("", here):
             continue
-        block = a
-        while block.getparent() is not None and block.tag not in ("li", "article", "div", "section", "td"):
-            block = block.getparent()
-        block_words = words(text_of(block)) if _small(block) else []  # text_of: <h2><p> must not glue
-        if len(block_words) > _TEASER_WORDS or block_words[: len(link_words)] != link_words:
-            block_words = link_words
-        key = " ".join(block_words)
         if len(key) > len(found.get(path, "")):  # a ticker links the headline alone, a list with its spot
             found[path] = key
     return found

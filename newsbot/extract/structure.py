@@ -168,6 +168,9 @@ def split_glued_inline(root: lxml.html.HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag in _INLINE_SKIP or el.getparent() is None:
             continue
+        left = _text_before(el)
+        if not left or left[-1].isspace():  # most elements: nothing glued before them (cheaper test first)
+            continue
         text = next((piece for piece in el.itertext() if piece), "")  # only its first character matters
-        if text and _starts_line(_text_before(el), text):
+        if text and _starts_line(left, text):
             el.addprevious(lxml.html.Element("br"))

@@ -48,7 +48,8 @@ def worker_count(setting: object) -> int:
 def extract_page(body: bytes, url: str, config: SourceConfig | None, content_type: str | None) -> dict:
     """extract_article's fields, with `canonical_url` in newsbot's canonical form (the page's own, else
     `url`), plus `content_hash` (of title and body, as extracted): everything the spider needs that is
-    pure CPU, so that it is done in the worker."""
+    pure CPU, so that it is done in the worker. `template` says how the worker's learned template of the
+    site served the body (newsbot/extract/site_template.py); the crawl counts it."""
     fields = extract_article(body, url, config, content_type)
     fields["canonical_url"] = canonical_url(fields.get("canonical_url") or url)
     fields["content_hash"] = content_hash(fields.get("title") or "", list(fields.get("body") or []))

@@ -425,6 +425,8 @@ class NewsSpider(scrapy.Spider):
         except Exception as exc:  # one broken page must never end the crawl
             self._skip(response, "extract_error", f"{type(exc).__name__}: {exc}")
             return
+        if fields.get("template"):  # how the site's learned template served the body (extract/site_template.py)
+            self.crawler.stats.inc_value(f"newsbot/extract/template/{fields['template']}")
         if fields.get("page_kind"):  # a soft 404, a listing or a text-less gallery: never stored
             self._skip(response, f"not_article/{fields['page_kind']}")
             return
