@@ -297,8 +297,11 @@ class RedisScheduler(_ScrapyRedisScheduler):
         return claimed
 
     def _heartbeat(self) -> None:
+        """Keep the round marked busy while this worker has work. Waking the engine is left to Scrapy's own
+        5-second heartbeat (the engine's slot is private): a worker picks up work other workers queued, and
+        runs its idle check, within 5 s."""
         engine = getattr(self.crawler, "engine", None)
-        if engine is None or getattr(engine, "_slot", None) is None:
+        if engine is None or not engine.running:
             return
         try:
             if not engine.spider_is_idle():
@@ -306,10 +309,8 @@ class RedisScheduler(_ScrapyRedisScheduler):
                 pipe.set(self.round_key, self.worker_id, ex=self._ttl(), nx=True)
                 pipe.expire(self.round_key, self._ttl())
                 pipe.execute()
-                if engine._slot.nextcall is not None:
-                    engine._slot.nextcall.schedule()  # pick up work other workers queued (else: 5 s heartbeat)
-            else:
-                engine._slot.nextcall.schedule()  # let the engine run its idle check now
+        except RuntimeError:  # the engine's slot is not assigned yet (spider opening) or gone (closing)
+            return
         except Exception as exc:  # a Redis hiccup must not kill the loop
             logger.warning("redis: heartbeat failed: %s", exc)
 
