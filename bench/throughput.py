@@ -1,7 +1,7 @@
 """Crawl throughput and peak memory, side by side, on a generated Turkish news site served on 127.0.0.1.
 
     python bench/throughput.py --pages 2000 [--rounds 2] [--modes bare,ferretdb,embedded] [--kind realistic|light]
-                               [--json OUT]
+                               [--variant 'NAME=-s KEY=VAL ENVVAR=VAL …' …] [--json OUT]
 
 The site (bench/site.py): --kind realistic (default; three templates of real weight, 40–250 KB, ~20–40 ms of
 extraction a page like real Turkish pages) or light (the earlier one-template site, ~3 ms of extraction).
@@ -9,7 +9,10 @@ extraction a page like real Turkish pages) or light (the earlier one-template si
 Modes (each one a real `scrapy` process, in rotated order per round so that machine noise hits all):
 - bare:     bare Scrapy (bench/bare_spider.py, no project settings): same discovery, no item processing;
 - ferretdb: `scrapy crawl benchsite`, newsbot's full pipeline, stored into FerretDB (a fresh database);
-- embedded: the same into the embedded store (a fresh data directory).
+- embedded: the same into the embedded store (a fresh data directory);
+- a --variant NAME: the embedded mode with its own `-s KEY=VAL` settings and `KEY=VAL` environment variables
+  (e.g. `--variant 'w1=-s NEWSBOT_EXTRACT_WORKERS=1'`), so that two ways of running newsbot are paired in one
+  run; add NAME to --modes.
 All crawls: AUTOTHROTTLE off, CONCURRENT_REQUESTS(_PER_DOMAIN) = --concurrency, robots.txt obeyed,
 NEWSBOT_INCREMENTAL=False; discovery from the site's RSS feed and its sitemap index.
 
@@ -24,8 +27,8 @@ exits (the fork server and its children), which come to this process (a child su
 waited for. cpu_main_s = the crawl process alone (/proc/<pid>/stat, last sample before it exits);
 cpu_by_process = the same for every process of the tree (crawl process, fork server, each forked child:
 extraction workers, dedupe and store children), from its last sample — up to 0.2 s of a process's CPU
-can fall after it, so their sum is a little below cpu_s. RSS is also sampled against the number of
-article pages served (the server's /__hits), to show whether it grows along the crawl.
+can fall after it, so their sum is a little below cpu_s; with each process's peak PSS. RSS is also sampled
+against the number of article pages served (the server's /__hits), to show whether it grows along the crawl.
 
 The machine may be shared: pages/s moves with the load of other processes, CPU per page much less. Every
 round runs the modes back to back (rotated order), and the summary gives, per mode, the median over rounds
@@ -38,6 +41,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import signal
 import statistics
@@ -180,10 +184,6 @@ def pss_kib(pid: int) -> int:
     return proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
-def tree_pss_kib(pid: int) -> int:
-    return sum(pss_kib(p) for p in [pid, *descendants(pid)])
-
-
 def become_subreaper() -> None:
     """Linux: orphaned descendants are re-parented to this process instead of init, so that the CPU of a
     crawl's grandchildren (forked by its fork server, which outlives the crawl process by a moment) can
@@ -218,9 +218,29 @@ def reap_orphans(keep: set[int], timeout: float = 30.0) -> float:
     return cpu
 
 
+def parse_variant(spec: str) -> tuple[str, list[str], dict[str, str]]:
+    """'NAME=-s KEY=VAL OTHER=VAL' → (NAME, ["-s", "KEY=VAL"], {"OTHER": "VAL"}): settings for the crawl's
+    command line, variables for its environment."""
+    name, sep, rest = spec.partition("=")
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"--variant wants NAME=SETTINGS, got {spec!r}")
+    words, settings, env = shlex.split(rest), [], {}
+    while words:
+        word = words.pop(0)
+        if word == "-s" and words:
+            settings += ["-s", words.pop(0)]
+        elif "=" in word:
+            key, _, value = word.partition("=")
+            env[key] = value
+        else:
+            raise argparse.ArgumentTypeError(f"--variant {name}: {word!r} is neither `-s KEY=VAL` nor KEY=VAL")
+    return name, settings, env
+
+
 def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str | None,
               prefix: list[str] | None = None) -> dict:
     """One crawl; `prefix` wraps the command (a profiler such as py-spy)."""
+    variants = {name: (settings, env) for name, settings, env in getattr(args, "variant", None) or []}
     stats_file = tmp / f"stats-{run_id}.json"
     common = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"CONCURRENT_REQUESTS={args.concurrency}",
               "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}", "-s", "DOWNLOAD_DELAY=0",
@@ -240,6 +260,9 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
             env["NEWSBOT_MONGO_URI"] = mongo_uri
             cmd += ["-s", f"NEWSBOT_MONGO_DB=bench_{run_id.replace('-', '_')}"]
         cmd += list(args.extra)
+        if mode in variants:
+            cmd += variants[mode][0]
+            env.update(variants[mode][1])
     cmd = [*(prefix or []), *cmd]
     log = open(tmp / f"log-{run_id}.txt", "w")
     start_hits = hits(base)
@@ -250,6 +273,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     tree_peak = [0]
     tree_pss_peak = [0]
     cpu_of: dict[int, tuple[str, float]] = {}  # pid → (role, CPU seconds at its last sample)
+    pss_of: dict[int, int] = {}  # pid → its peak PSS (KiB)
     done = threading.Event()
 
     def sample() -> None:
@@ -258,8 +282,11 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
             if kib:
                 samples.append((hits(base) - start_hits, kib))
                 tree_peak[0] = max(tree_peak[0], tree_rss_kib(proc.pid))
-                tree_pss_peak[0] = max(tree_pss_peak[0], tree_pss_kib(proc.pid))
-                for pid in [proc.pid, *descendants(proc.pid)]:
+                tree = [proc.pid, *descendants(proc.pid)]
+                pss = {pid: pss_kib(pid) for pid in tree}
+                tree_pss_peak[0] = max(tree_pss_peak[0], sum(pss.values()))
+                for pid in tree:
+                    pss_of[pid] = max(pss_of.get(pid, 0), pss[pid])
                     cpu = own_cpu_s(pid)
                     if cpu >= cpu_of.get(pid, ("", 0.0))[1]:
                         cpu_of[pid] = (cpu_of[pid][0] if pid in cpu_of else role(pid, proc.pid), cpu)
@@ -283,7 +310,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
               "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
               "cpu_s": round(usage.ru_utime + usage.ru_stime + orphan_cpu, 1),
               "cpu_main_s": round(cpu_of.get(proc.pid, ("", 0.0))[1], 1),
-              "cpu_by_process": _by_process(cpu_of, pages), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
+              "cpu_by_process": _by_process(cpu_of, pss_of, pages), "peak_tree_rss_mib": round(tree_peak[0] / 1024, 1),
               "peak_tree_pss_mib": round(tree_pss_peak[0] / 1024, 1),
               "items": stats.get("item_scraped_count", 0),
               "stored": stats.get("newsbot/store/inserted", 0) + stats.get("newsbot/store/updated", 0),
@@ -304,11 +331,13 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
     return result
 
 
-def _by_process(cpu_of: dict[int, tuple[str, float]], pages: int) -> list[dict]:
-    """Every process of the crawl's tree with its CPU seconds and CPU ms per article page, most CPU first."""
+def _by_process(cpu_of: dict[int, tuple[str, float]], pss_of: dict[int, int], pages: int) -> list[dict]:
+    """Every process of the crawl's tree with its CPU seconds, CPU ms per article page and peak PSS, most
+    CPU first."""
     rows = sorted(((who, cpu, pid) for pid, (who, cpu) in cpu_of.items()), key=lambda r: -r[1])
     return [{"pid": pid, "role": who, "cpu_s": round(cpu, 2),
-             "ms_per_page": round(1000 * cpu / pages, 2) if pages else 0.0} for who, cpu, pid in rows]
+             "ms_per_page": round(1000 * cpu / pages, 2) if pages else 0.0,
+             "peak_pss_mib": round(pss_of.get(pid, 0) / 1024, 1)} for who, cpu, pid in rows]
 
 
 def _curve(samples: list[tuple[int, int]], pages: int) -> dict:
@@ -342,11 +371,17 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--mongo-uri", help="use this MongoDB-protocol server instead of starting FerretDB")
     ap.add_argument("--json", type=Path, help="write all results here")
+    ap.add_argument("--variant", type=parse_variant, action="append", default=[],
+                    help="NAME='-s KEY=VAL … ENV=VAL …': a newsbot mode into the embedded store with these "
+                         "settings and environment variables; name it in --modes")
     ap.add_argument("extra", nargs="*", help="extra arguments for the newsbot crawls (e.g. -s NAME=VALUE)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # kill → the finally below stops the servers
     become_subreaper()
     modes = args.modes.split(",")
+    unknown = set(modes) - {"bare", "ferretdb", "embedded", *(name for name, _, _ in args.variant)}
+    if unknown:
+        ap.error(f"unknown mode(s) {', '.join(sorted(unknown))}: bare, ferretdb, embedded or a --variant NAME")
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
     server = fdb_dir = None
     results: list[dict] = []
