@@ -19,16 +19,16 @@ NEWSBOT_INCREMENTAL=False; discovery from the site's RSS feed and its sitemap in
 Rate = article pages fetched / the crawl's elapsed_time_seconds (Scrapy's own: from spider open to
 close, so process start-up and imports are left out; the store's final flush is included).
 Peak RSS = the crawl process's ru_maxrss (os.wait4); "+workers" = the peak of the RSS summed over the crawl
-process and all its descendants (fork server, extraction workers, dedupe and store children), sampled
-every 0.2 s; "tree PSS" = the same with proportional set sizes (pages the fork server's children share
-counted once, so closer to the memory really used). CPU ms/page = CPU time of the crawl and every
-process under it per article page: wait4's rusage, plus the processes left behind when the crawl process
-exits (the fork server and its children), which come to this process (a child subreaper) and are
-waited for. cpu_main_s = the crawl process alone (/proc/<pid>/stat, last sample before it exits);
-cpu_by_process = the same for every process of the tree (crawl process, fork server, each forked child:
-extraction workers, dedupe and store children), from its last sample — up to 0.2 s of a process's CPU
-can fall after it, so their sum is a little below cpu_s; with each process's peak PSS. RSS is also sampled
-against the number of article pages served (the server's /__hits), to show whether it grows along the crawl.
+process and all its descendants (the extraction workers), sampled every 0.2 s; "tree PSS" = the same with
+proportional set sizes (pages the workers share with the crawl process they were forked from counted once,
+so closer to the memory really used). CPU ms/page = CPU time of the crawl and every process under it per
+article page: wait4's rusage, plus the processes left behind when the crawl process exits (workers that
+outlive it by a moment), which come to this process (a child subreaper) and are waited for. cpu_main_s =
+the crawl process alone (/proc/<pid>/stat, last sample before it exits); cpu_by_process = the same for
+every process of the tree (crawl process, each extraction worker), from its last sample — up to 0.2 s of a
+process's CPU can fall after it, so their sum is a little below cpu_s; with each process's peak PSS. RSS is
+also sampled against the number of article pages served (the server's /__hits), to show whether it grows
+along the crawl.
 
 The machine may be shared: pages/s moves with the load of other processes, CPU per page much less. Every
 round runs the modes back to back (rotated order), and the summary gives, per mode, the median over rounds
@@ -158,19 +158,22 @@ def parent_pid(pid: int) -> int:
 
 
 def role(pid: int, crawl_pid: int) -> str:
-    """What a process of the crawl's tree is: the crawl process, multiprocessing's fork server and resource
-    tracker (by command line), or a child forked by the fork server (extraction workers, dedupe and store
-    children all look alike from outside: bench/profile_crawl.py tells them apart by what they run)."""
+    """What a process of the crawl's tree is: the crawl process, an extraction worker (forked from it: the
+    same command line), or another child (a browser; multiprocessing's fork server and resource tracker,
+    by their command lines: newsbot ran them before BENCHMARKS.md §0c)."""
     if pid == crawl_pid:
         return "crawl"
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        crawl_cmdline = Path(f"/proc/{crawl_pid}/cmdline").read_bytes()
     except OSError:
         return "gone"
     if b"resource_tracker" in cmdline:
         return "resource tracker"
     if b"forkserver" in cmdline:
         return "fork server" if parent_pid(pid) == crawl_pid else "forked child"
+    if cmdline == crawl_cmdline and parent_pid(pid) == crawl_pid:
+        return "extraction worker"
     return "child"
 
 

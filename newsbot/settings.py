@@ -75,9 +75,8 @@ NEWSBOT_JOBDIR = os.environ.get("NEWSBOT_JOBDIR") or None
 NEWSBOT_RESUMABLE = os.environ.get("NEWSBOT_RESUMABLE", "") not in ("", "0", "false", "False")
 
 # Extraction runs in this many worker processes beside the reactor (newsbot/runtime/extract_pool.py): "auto" = one per
-# CPU; 0 = in the reactor thread. A worker is replaced after NEWSBOT_EXTRACT_WORKER_TASKS pages (0: never).
+# CPU; 0 = in the reactor thread.
 NEWSBOT_EXTRACT_WORKERS = os.environ.get("NEWSBOT_EXTRACT_WORKERS") or "auto"
-NEWSBOT_EXTRACT_WORKER_TASKS = 0
 # Items/requests of one response processed in parallel. Scrapy starts this many asyncio tasks for EVERY
 # response (default 100): ~1.5 ms of reactor time per article page here; an article page yields one item.
 CONCURRENT_ITEMS = 8
@@ -116,8 +115,6 @@ NEWSBOT_STORY_MIN_SHINGLES = 10
 NEWSBOT_STORY_WINDOW_HOURS = 36
 NEWSBOT_STORY_SIGNATURE_DAYS = 7
 NEWSBOT_DEDUPE_BATCH = 200  # articles per dedupe group commit (store reads and writes batched off the reactor thread)
-# Dedupe batches run in one child process (False: a thread, sharing the GIL with the reactor).
-NEWSBOT_DEDUPE_PROCESS = True
 # This run's latest signatures kept in memory until the store stage has written them (dedupe only reads).
 NEWSBOT_DEDUPE_RECENT = 1000
 
@@ -127,8 +124,6 @@ NEWSBOT_MONGO_DB = "newsbot"
 NEWSBOT_STORE_BATCH_SIZE = 100
 # A steady crawl storing r items/s makes one round trip per max(100, r × this) items.
 NEWSBOT_STORE_FLUSH_SECONDS = 30.0
-# Batches are written by one child process (False: by the writer thread in the crawl's process).
-NEWSBOT_STORE_PROCESS = True
 NEWSBOT_MONGO_TIMEOUT_MS = 3000  # server selection/connect timeout: an outage never stalls a crawl
 NEWSBOT_STORE_RETRIES = 3  # attempts after the first, before a batch is spooled
 NEWSBOT_STORE_BACKOFF_SECONDS = 1.0  # 1 s, 2 s, 4 s …

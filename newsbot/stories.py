@@ -112,13 +112,19 @@ def scheme_id(params: StoryParams, bands: int | None = None, rows: int | None = 
     return f"{HASHING_VERSION}-affine32s1-p{params.num_perm}-w{params.shingle_size}-b{bands}x{rows}"
 
 
+# (threshold, num_perm) → (bands, rows) as datasketch 2.0's MinHashLSH(weights=(0.2, 0.8)) chooses them,
+# for the default settings (tests/test_signer.py checks them against datasketch): dedupe runs in the crawl
+# process, and datasketch would bring scipy and redis into it (~0.5 s, ~50 MiB of PSS) only to compute this.
+LSH_SHAPES = {(0.3, 128): (42, 3)}
+
+
 @cache
 def lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) for the LSH threshold, as datasketch's MinHashLSH chooses them (part of the scheme id,
     so a change there shows as a scheme mismatch, not as split clusters)."""
-    # Imported here: datasketch brings scipy and redis (~0.5 s), which a crawl process whose dedupe runs in
-    # a child process never needs.
-    from datasketch import MinHashLSH
+    if (threshold, num_perm) in LSH_SHAPES:
+        return LSH_SHAPES[threshold, num_perm]
+    from datasketch import MinHashLSH  # other settings: datasketch integrates (imported here: see LSH_SHAPES)
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.2, 0.8))
     return lsh.b, lsh.r

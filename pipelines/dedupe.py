@@ -25,17 +25,6 @@ batch clustered in order against them plus its own earlier articles — instead 
 on the reactor thread. The results are those of clustering the articles one by one
 (newsbot.store.story_index.BatchIndex). Called directly (no reactor running: tests, tools) process_item does
 the same for a batch of one and returns the item.
-
-Dedupe process (NEWSBOT_DEDUPE_PROCESS, default True): in a crawl the batch work (~2 ms of pure
-Python per article: MinHash, the store's queries) runs in one child process (started when
-the pipeline is created, so that its start-up is over before the first article arrives) that
-holds the store connection and the recent signatures, so that it does not hold the crawl
-process's GIL against the reactor. The worker thread only batches, sends the batch's fields and
-waits (the wait releases the GIL); the child sends back per article (story_id, revised, stats, writes).
-If the child dies, the crawl goes on: one error logged, stat `newsbot/dedupe/process_died`, the
-child started again once and the batch sent again; a second death falls back to clustering within
-this run in the crawl process (as when the store is down). No item is lost; an article of a batch
-the child died in may count its revision twice.
 """
 
 from __future__ import annotations
@@ -44,17 +33,13 @@ import contextlib
 import logging
 import queue
 import threading
-import time
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
-from scrapy.settings import Settings
 
 from newsbot.dates import to_utc, utcnow
-from newsbot.runtime.child import child_pool
 from newsbot.store import SIGNATURES, STORIES, Store, StoreConfig, open_store, short_error, story_payload
 from newsbot.store.story_index import BatchIndex, RecentSignatures
 from newsbot.stories import Signature, StoryClusterer, StoryParams, story_text
@@ -87,11 +72,6 @@ class _Job:
     error: BaseException | None = None
     deferred: object = None
 
-    def fields(self) -> tuple:
-        """What the dedupe process needs of this article (picklable, no item)."""
-        return (self.key, self.now, self.content_hash, self.lead, self.body, self.site, self.title, self.agency,
-                self.published)
-
 
 class DedupePipeline:
     def __init__(self, settings, stats=None) -> None:
@@ -105,45 +85,10 @@ class DedupePipeline:
         self._scheme_warned = False
         self.seen_urls: set[str] = set()
         self.worker: _Worker | None = None
-        self.use_process = settings.getbool("NEWSBOT_DEDUPE_PROCESS", True)
-        self.executor: ProcessPoolExecutor | None = None  # the dedupe process (worker thread only)
-        self.process_deaths = 0
-        self._prestart: threading.Thread | None = None
-        self._early_ping: Future | None = None  # prestart()'s first call to the process
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler.settings, crawler.stats)
-        if pipeline.use_process:
-            pipeline.prestart()
-        return pipeline
-
-    def prestart(self) -> None:
-        """Start the dedupe process now, while Scrapy is still setting the crawl up, so that its own start-up
-        (opening the store, importing datasketch: ~1 s) is over before the first articles arrive instead of
-        holding them back (measured: the first second of a crawl). In a thread: the first fork waits for
-        the fork server's imports. The worker thread takes the process over (_open_worker)."""
-        def start() -> None:
-            try:
-                self._start_process()
-                self._early_ping = self.executor.submit(_child_ping)  # the child opens the store meanwhile
-            except Exception as exc:  # _open_worker starts it again, or falls back to a thread
-                logger.warning("dedupe: could not start the dedupe process early: %s", exc)
-                if self.executor is not None:
-                    self.executor.shutdown(wait=False, cancel_futures=True)
-                self.executor = None
-
-        self._prestart = threading.Thread(target=start, name="newsbot-dedupe-start", daemon=True)
-        self._prestart.start()
-
-    def _take_prestarted(self) -> Future | None:
-        """The first call prestart() sent to the process (None if it did not start one), once sent."""
-        if self._prestart is None:
-            return None
-        self._prestart.join()
-        self._prestart = None
-        ping, self._early_ping = self._early_ping, None
-        return ping if self.executor is not None else None
+        return cls(crawler.settings, crawler.stats)
 
     def _inc(self, key: str) -> None:
         if self.stats is None:
@@ -159,10 +104,7 @@ class DedupePipeline:
         if _reactor_running():
             self.worker = _Worker(self)  # opens the store in its own thread (an embedded client stays in it)
             self.worker.start()
-        else:
-            if self._take_prestarted() is not None:  # no reactor (called directly): batches of one, here
-                self.executor.shutdown(wait=True)
-                self.executor = None
+        else:  # no reactor (called directly: tests, tools): batches of one, in the calling thread
             self._open_store()
 
     def _open_store(self) -> None:
@@ -273,125 +215,6 @@ class DedupePipeline:
                           (STORIES, story_payload(job.story_id, site=job.site, url=job.key, title=job.title,
                                                   agency=job.agency, published_at=job.published, now=job.now))]
 
-    # -- the dedupe process (used from the worker thread) --------------------------------------------
-    def _open_worker(self) -> None:
-        if not self.use_process:
-            self._open_store()
-            return
-        started = time.monotonic()
-        try:
-            ping = self._take_prestarted()
-            if ping is None:
-                self._start_process()
-            self._in_process(_child_ping, submitted=ping)  # store open in the child now, not on the first article
-            logger.info("dedupe process ready in %.1f s", time.monotonic() - started)
-        except Exception as exc:  # no process at all (spawn failed): the thread does the work, as before
-            logger.error("dedupe: cannot start the dedupe process (%s); deduplicating in a thread", exc)
-            self._inc("newsbot/dedupe/process_died")
-            self.executor = None
-            self._open_store()
-
-    def _start_process(self) -> None:
-        settings = {k: v for k, v in self.settings.copy_to_dict().items() if k.startswith("NEWSBOT_")}
-        self.executor = child_pool(1, _child_open, (settings,))
-
-    def _in_process(self, fn, *args, submitted: Future | None = None):
-        """fn(*args) in the dedupe process (or the answer of `submitted`, its call already sent), its stats
-        counted here; None once it has died twice."""
-        while self.executor is not None:
-            try:
-                future, submitted = submitted or self.executor.submit(fn, *args), None
-                result, stats = future.result()
-            except BrokenExecutor as exc:
-                self._process_died(exc)
-                continue
-            for key in stats:
-                self._inc(key)
-            return result
-        return None
-
-    def _process_died(self, exc: BaseException) -> None:
-        self.process_deaths += 1
-        self._inc("newsbot/dedupe/process_died")
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = None
-        if self.process_deaths == 1:
-            logger.error("dedupe: the dedupe process died (%s); starting it again", exc)
-            try:
-                self._start_process()
-                return
-            except Exception as start_exc:  # cannot spawn: as if it died again
-                exc = start_exc
-        logger.error("dedupe: the dedupe process died again (%s); deduplicating in the crawl process", exc)
-        self._open_store()
-
-    def _run_batch(self, jobs: list[_Job]) -> None:
-        results = self._in_process(_child_batch, [j.fields() for j in jobs]) if self.executor is not None else None
-        if results is None:  # thread mode, or the process died twice
-            self._process_batch(jobs)
-            return
-        for job, (story_id, revised, stats, writes) in zip(jobs, results, strict=True):
-            job.story_id, job.revised, job.stats, job.writes = story_id, revised, stats, writes
-
-    def _close_worker(self) -> None:
-        if self.executor is None:
-            self._close_store()
-            return
-        with contextlib.suppress(BrokenExecutor):  # a death now needs no new process
-            _, stats = self.executor.submit(_child_close).result()
-            for key in stats:
-                self._inc(key)
-        self.executor.shutdown(wait=True)
-        self.executor = None
-
-    def child_pid(self) -> int | None:
-        """The dedupe process's pid (None in thread mode, before it started or after it died twice)."""
-        executor = self.executor
-        processes = getattr(executor, "_processes", None) or {}
-        return next(iter(processes), None)
-
-
-# -- in the dedupe process ------------------------------------------------------------------------
-_child: DedupePipeline | None = None
-
-
-class _ChildStats:
-    """The child's stats (store errors), sent back with the next answer."""
-
-    def __init__(self) -> None:
-        self.pending: list[str] = []
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        self.pending.append(key)
-
-    def take(self) -> list[str]:
-        pending, self.pending = self.pending, []
-        return pending
-
-
-def _child_open(settings: dict) -> None:
-    """Initializer: the pipeline with the store open (or clustering within the run when it is down)."""
-    global _child
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
-    _child = DedupePipeline(Settings(settings), _ChildStats())
-    _child._open_store()
-
-
-def _child_ping() -> tuple[None, list[str]]:
-    return None, _child.stats.take()
-
-
-def _child_batch(rows: list[tuple]) -> tuple[list[tuple[str, bool, list[str], list]], list[str]]:
-    jobs = [_Job(None, *row) for row in rows]
-    _child._process_batch(jobs)
-    return [(j.story_id, j.revised, j.stats, j.writes) for j in jobs], _child.stats.take()
-
-
-def _child_close() -> tuple[None, list[str]]:
-    _child._close_store()
-    return None, _child.stats.take()
-
-
 class _Worker(threading.Thread):
     """Runs the pipeline's batches: takes what is queued (up to batch_size articles) as one batch."""
 
@@ -410,7 +233,7 @@ class _Worker(threading.Thread):
         from twisted.internet import reactor
 
         pipe = self.pipeline
-        pipe._open_worker()
+        pipe._open_store()
         stopping = False
         try:
             while not stopping:
@@ -428,14 +251,14 @@ class _Worker(threading.Thread):
                         break
                     batch.append(more)
                 try:
-                    pipe._run_batch(batch)
+                    pipe._process_batch(batch)
                 except Exception as exc:  # handed to each article's Deferred (Scrapy logs it per item)
                     for j in batch:
                         j.error = exc
                 for j in batch:
                     reactor.callFromThread(pipe._deliver, j)
         finally:
-            pipe._close_worker()
+            pipe._close_store()
 
 
 async def _wait(deferred):

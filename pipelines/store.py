@@ -48,13 +48,13 @@ def take_writes(item) -> list:
 
 class StorePipeline:
     def __init__(self, config: StoreConfig, stats=None, batch_size: int = 100, flush_seconds: float = 5.0,
-                 retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0, write_process: bool = False,
+                 retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0,
                  spool_max_ops: int = DEFAULT_MAX_OPS, signature_days: float | None = None) -> None:
         self.config = config
         self.stats = stats
         self.options = {"batch_size": batch_size, "flush_seconds": flush_seconds, "retries": retries,
-                        "backoff": backoff, "cooldown": cooldown, "write_process": write_process,
-                        "spool_max_ops": spool_max_ops, "signature_days": signature_days}
+                        "backoff": backoff, "cooldown": cooldown, "spool_max_ops": spool_max_ops,
+                        "signature_days": signature_days}
         self.writer: StoreWriter | None = None
 
     @classmethod
@@ -68,7 +68,6 @@ class StorePipeline:
             retries=s.getint("NEWSBOT_STORE_RETRIES", 3),
             backoff=s.getfloat("NEWSBOT_STORE_BACKOFF_SECONDS", 1.0),
             cooldown=s.getfloat("NEWSBOT_STORE_COOLDOWN_SECONDS", 30.0),
-            write_process=s.getbool("NEWSBOT_STORE_PROCESS", True),
             spool_max_ops=s.getint("NEWSBOT_SPOOL_MAX_OPS", DEFAULT_MAX_OPS),
             signature_days=s.getfloat("NEWSBOT_STORY_SIGNATURE_DAYS", 7.0),
         )

@@ -21,7 +21,7 @@ from newsbot.monitor.health import FAIL, HEALTH_FILE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("schedules")
-# After the crawl process exits, its children (fork server, extraction workers, resource tracker) need a
+# After the crawl process exits, its children (the extraction workers) need a
 # moment to notice and exit by themselves: ~0.25 s on an idle machine, 1.3-1.6 s measured on 2 busy cores
 # (load average ~14). Only what outlives this is killed and reported as left behind.
 CHILDREN_EXIT_WAIT = 3.0

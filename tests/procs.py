@@ -7,8 +7,7 @@ from pathlib import Path
 
 
 def child_pids(pid: int) -> list[int]:
-    """The descendants of `pid` (children, their children…): a crawl's workers are forked by its fork
-    server, so they are its grandchildren."""
+    """The descendants of `pid` (children, their children…: a browser's own processes, say)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         with contextlib.suppress(OSError):  # a thread or process that ended meanwhile

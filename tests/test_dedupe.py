@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
@@ -21,7 +13,6 @@ from newsbot.store import ARTICLES, SIGNATURES, STORIES, StoreConfig, article_op
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import take_writes
 from tests.fixtures.syndication.generate import load_stories
-from tests.plugin_sites import ROOT
 from tests.test_incremental import DEDUPE_SETTINGS
 
 
@@ -152,83 +143,3 @@ def test_feed_and_listing_links_to_one_article_are_one_request(demo_site, crawl,
     assert all(n == 1 for n in article_hits.values()) and len(article_hits) == 3, article_hits
     assert len({i["canonical_url"] for i in result.items}) == 3 == len(result.items)
     assert all(i.get("story_id") for i in result.items)
-
-
-class KillDedupeProcess:
-    """Item pipeline for the test below, just before dedupe in the crawl process: as the 3rd (and the
-    10th) article comes in, waits for a dedupe process it has not killed yet and SIGKILLs it (as the OOM
-    killer would), so the article's batch meets a dead process, idle or in the middle of a batch."""
-
-    KILL_AT = (3, 10)
-
-    def __init__(self, crawler) -> None:
-        self.crawler = crawler
-        self.kill_at = self.KILL_AT[:crawler.settings.getint("TEST_DEDUPE_KILLS")]
-        self.count = 0
-        self.killed: set[int] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler) -> KillDedupeProcess:
-        return cls(crawler)
-
-    async def process_item(self, item, spider=None):
-        import asyncio
-
-        self.count += 1
-        if self.count not in self.kill_at:
-            return item
-        dedupe = next(m for m in self.crawler.engine.scraper.itemproc.middlewares if isinstance(m, DedupePipeline))
-        for _ in range(600):  # the restarted process is spawned when the next batch is sent
-            pid = dedupe.child_pid()
-            if pid is not None and pid not in self.killed:
-                os.kill(pid, signal.SIGKILL)
-                self.killed.add(pid)
-                break
-            await asyncio.sleep(0.05)
-        return item
-
-
-@pytest.fixture
-def bench_site(tmp_path):
-    """bench/site.py's generated site (40 articles, ~1 in 10 a syndicated copy) and a source for it."""
-    port_file = tmp_path / "port"
-    server = subprocess.Popen([sys.executable, str(ROOT / "bench" / "site.py"), "serve", "--pages", "40",
-                               "--port-file", str(port_file)], stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(600):
-            if port_file.exists() and port_file.read_text().strip():
-                break
-            time.sleep(0.1)
-        base = f"http://127.0.0.1:{port_file.read_text().strip()}"
-        sources = tmp_path / "sources"
-        sources.mkdir()
-        (sources / "benchsite.toml").write_text(
-            'name = "benchsite"\nsite = "kenthaber.example"\ndomains = ["127.0.0.1"]\n'
-            f'[[start]]\nurl = "{base}/rss.xml"\nkind = "feed"\n', encoding="utf-8")
-        yield sources
-    finally:
-        server.terminate()
-        server.wait()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("kills", [1, 2])
-def test_killed_dedupe_process_loses_no_item(bench_site, crawl, tmp_path, kills):
-    """The dedupe process is killed mid-crawl: once, it is started again and the batch sent again
-    (signatures of every article reach the store); twice, the rest of the run clusters in the crawl process."""
-    pipelines = {**json.loads(DEDUPE_SETTINGS["ITEM_PIPELINES"]), f"{__name__}.KillDedupeProcess": 290}
-    settings = {**DEDUPE_SETTINGS, "ITEM_PIPELINES": json.dumps(pipelines), "TEST_DEDUPE_KILLS": kills,
-                "NEWSBOT_DEDUPE_PROCESS": True,
-                "CONCURRENT_REQUESTS": 1}
-    result = crawl("benchsite", env={"NEWSBOT_SOURCES_DIRS": str(bench_site)}, settings=settings)
-    assert result.returncode == 0, result.log[-3000:]
-    assert len(result.items) == 40 == len({i["canonical_url"] for i in result.items})
-    assert all(i.get("story_id") for i in result.items)
-    stats = result.stats
-    assert stats.get("newsbot/dedupe/process_died") == kills, result.log[-3000:]
-    assert stats.get("newsbot/dedupe/new_story", 0) + stats.get("newsbot/dedupe/joined_story", 0) == 40
-    assert stats.get("newsbot/dedupe/joined_story", 0) >= 1  # the site's syndicated copies still cluster
-    assert result.log.count("dedupe process died") == kills
-    if kills == 1:
-        with open_store(StoreConfig(None, "newsbot", Path(tmp_path / "data"))) as store:
-            assert len(store.find(SIGNATURES)) == 40

@@ -5,10 +5,7 @@ the spool — plus masking and MongoDB's round trips."""
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import sqlite3
-import time
 from datetime import datetime, timedelta, timezone
 
 import pymongo
@@ -312,28 +309,3 @@ def test_runs_are_upserted_by_id(store_backend):
     with store_backend.store() as store:
         assert [(r["_id"], r["status"], r["items"]["scraped"], r["started_at"]) for r in store.runs("aa")] == [
             ("r1", "finished", 3, T0)]
-
-
-def test_write_process_stores_the_same_and_a_killed_child_loses_nothing(store_backend):
-    """NEWSBOT_STORE_PROCESS: batches are written by a child process. Killing it makes one batch fail
-    like a lost server; the retry starts a new child and every article lands once."""
-    writer = StoreWriter(store_backend.config, flush_seconds=3600, batch_size=10, backoff=0.1,
-                         write_process=True)
-    writer.start()
-    for n in range(10):
-        writer.put(article_op(article(n), T0))
-    started = time.monotonic()
-    while writer.totals.get("inserted") != 10 and time.monotonic() - started < 60:
-        time.sleep(0.05)
-    assert writer.totals.get("inserted") == 10, writer.totals
-    (child,) = writer.process._executor._processes.values()
-    assert child.pid != os.getpid()
-    os.kill(child.pid, signal.SIGKILL)
-    child.join(30)
-    for n in range(10, 25):
-        writer.put(article_op(article(n), T0))
-    totals = writer.close(timeout=120)
-    assert totals.get("inserted") == 25 and not totals.get("spooled"), totals
-    assert totals.get("failed_batches") == 1 and writer.process.restarts == 1
-    with store_backend.store() as store:
-        assert len(store.find(ARTICLES)) == 25

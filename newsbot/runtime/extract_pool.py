@@ -16,8 +16,7 @@ import asyncio
 import logging
 import os
 import threading
-import time
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
 from newsbot.extract import extract_article
 from newsbot.runtime.child import child_pool
@@ -68,40 +67,22 @@ def _noop() -> None:
 class ExtractionPool:
     """`await pool.extract(...)` gives extract_page's fields, computed in a worker process."""
 
-    def __init__(self, workers: int, max_tasks_per_worker: int | None = None) -> None:
+    def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.max_tasks_per_worker = max_tasks_per_worker or None
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()  # the pool is made by the warm-up thread or the reactor, once
-        self._warming: Future | None = None  # done once warm() has started every worker
+        self._lock = threading.Lock()  # the first failed page rebuilds the pool, once
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = child_pool(self.workers, warm_up, max_tasks_per_child=self.max_tasks_per_worker)
+                self._executor = child_pool(self.workers, warm_up)
             return self._executor
 
     def warm(self) -> None:
-        """Start every worker now, while the crawl fetches robots.txt and its feeds, instead of when the
-        first article pages arrive. From a thread: the first start waits for the fork server's imports
-        (~1.5 s, newsbot.runtime.child), which must not stall the reactor."""
-        if self._warming is not None:
-            return
-        self._warming = Future()
-        threading.Thread(target=self._start_workers, name="newsbot-extract-start", daemon=True).start()
-
-    def _start_workers(self) -> None:
-        started = time.monotonic()
-        try:
-            pool = self._pool()
-            for future in [pool.submit(_noop) for _ in range(self.workers)]:
-                future.result()
-            logger.info("%d extraction workers ready in %.1f s", self.workers, time.monotonic() - started)
-        except Exception as exc:  # a broken pool is rebuilt by the first page that meets it
-            logger.warning("extraction workers did not start: %s", exc)
-        finally:
-            self._warming.set_result(None)
+        """Fork every worker now, while the crawl process has no other thread yet (newsbot.runtime.child), so that
+        they warm up while the crawl fetches robots.txt and its feeds."""
+        self._pool().submit(_noop)
 
     def _rebuild(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
@@ -113,8 +94,6 @@ class ExtractionPool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     async def extract(self, body: bytes, url: str, config: SourceConfig | None, content_type: str | None) -> dict:
-        if self._warming is not None and not self._warming.done():
-            await asyncio.wrap_future(self._warming)  # submitting now would block the reactor meanwhile
         for attempt in (1, 2):
             pool = self._pool()
             try:

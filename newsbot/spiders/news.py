@@ -72,9 +72,9 @@ class NewsSpider(scrapy.Spider):
     def _configure(self, settings) -> None:
         workers = worker_count(settings.get("NEWSBOT_EXTRACT_WORKERS"))
         if workers:
-            self.extraction = ExtractionPool(workers, settings.getint("NEWSBOT_EXTRACT_WORKER_TASKS"))
-            # Now, not at start(): the fork server's imports (~1.2 s of CPU) overlap the crawl's own set-up
-            # on another core, instead of holding the first article pages back (measured: ~1 s stall).
+            self.extraction = ExtractionPool(workers)
+            # Now: the crawl process has no other thread yet, so forking is safe (newsbot.runtime.child), and the
+            # workers' warm-up overlaps the crawl's own set-up instead of holding the first pages back.
             self.extraction.warm()
         if self.config.render == "js":
             # Only crawls that render register scrapy-playwright: the others never start Playwright.

@@ -5,7 +5,7 @@
 
 Modules: config (URI, database name, masking), documents (ops, article documents, revision and story
 rules), base (the interface), mongo / sqlite (the backends), codec (JSON with dates), spool (outages),
-writer (the store stage's batching thread and child process), migrate (`migrate-store`),
+writer (the store stage's batching thread), migrate (`migrate-store`),
 dashboards (the README's aggregation pipelines).
 """
 

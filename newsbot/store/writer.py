@@ -1,5 +1,7 @@
-"""The store stage's writer: batches ops and writes them from its own thread (optionally through one child
-process), retrying, spooling and replaying, so that a slow or absent store never blocks the crawl.
+"""The store stage's writer: batches ops and writes them from its own thread, retrying, spooling and
+replaying, so that a slow or absent store never blocks the crawl. (Both backends leave the GIL while they
+wait: pymongo on its socket, sqlite3 in its C code; a child process for the writes did not pay for
+itself: BENCHMARKS.md §0c.)
 
 A batch is written when it holds `batch_size` ops or its oldest op is `flush_seconds` old, and at close.
 A failed batch is retried `retries` times with exponential backoff; then it is spooled, and for
@@ -20,12 +22,11 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import BrokenExecutor, Future
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
 from newsbot.dates import utcnow
-from newsbot.runtime.child import child_pool
 from newsbot.store.base import Store
 from newsbot.store.config import StoreConfig, short_error
 from newsbot.store.documents import ARTICLES, Op, WriteCounts, coalesce
@@ -86,50 +87,11 @@ class StoreThread(threading.Thread):
                     store.close()
 
 
-_CHILD_STORE: Store | None = None
-
-
-def _child_open(config: StoreConfig) -> None:
-    global _CHILD_STORE
-    _CHILD_STORE = open_store(config)
-
-
-def _child_write(ops: list[Op]) -> WriteCounts:
-    return _CHILD_STORE.write(ops)
-
-
-class WriteProcess:
-    """Store.write in one child process with its own connection. A child that dies makes that batch fail
-    like a lost server (retried, then spooled: nothing lost); the next batch starts a new child."""
-
-    def __init__(self, config: StoreConfig) -> None:
-        self.config = config
-        self.restarts = 0
-        self._executor = None
-
-    def write(self, ops: list[Op]) -> WriteCounts:
-        if self._executor is None:
-            self._executor = child_pool(1, _child_open, (self.config,))
-        try:
-            return self._executor.submit(_child_write, ops).result()
-        except BrokenExecutor as exc:
-            self.restarts += 1
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
-            return WriteCounts(failed_ops=list(ops), error=f"store writer process died: {exc}")
-
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
-
-
 class StoreWriter(threading.Thread):
     def __init__(self, config: StoreConfig, batch_size: int = 100, flush_seconds: float = 5.0,
                  retries: int = 3, backoff: float = 1.0, cooldown: float = 30.0,
                  report: Callable[[dict], None] | None = None, client_kwargs: dict | None = None,
-                 write_process: bool = False, spool_max_ops: int = DEFAULT_MAX_OPS,
-                 signature_days: float | None = None) -> None:
+                 spool_max_ops: int = DEFAULT_MAX_OPS, signature_days: float | None = None) -> None:
         super().__init__(name="newsbot-store-writer", daemon=True)
         self.config = config
         self.client_kwargs = client_kwargs or {}
@@ -146,8 +108,6 @@ class StoreWriter(threading.Thread):
         self._down_until = 0.0
         self._prepared = False
         self._store: Store | None = None
-        # A child process cannot take client_kwargs (event listeners are objects of this process).
-        self.process = WriteProcess(config) if write_process and not client_kwargs else None
 
     # called from the crawl's thread
     def put(self, op: Op) -> None:
@@ -185,14 +145,9 @@ class StoreWriter(threading.Thread):
                     rest.append(op)
             self._to_spool(rest)
         finally:
-            if self.process is not None:
-                self.process.close()
             if self._store is not None:
                 with contextlib.suppress(Exception):
                     self._store.close()
-
-    def _write(self, ops: list[Op]) -> WriteCounts:
-        return self.process.write(ops) if self.process is not None else self._store.write(ops)
 
     def _loop(self) -> None:
         batch: list[Op] = []
@@ -253,7 +208,7 @@ class StoreWriter(threading.Thread):
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
-            counts = self._write(pending)
+            counts = self._store.write(pending)
             self._count(inserted=counts.inserted, updated=counts.updated)
             self._reject(counts)
             pending = counts.failed_ops
@@ -274,7 +229,7 @@ class StoreWriter(threading.Thread):
                      "replays them", spooled, self.spool.path, self.retries + 1)
 
     def _replay(self) -> None:
-        counts = self.spool.replay(self._write, self.batch_size)  # refused ops go to the rejected file there
+        counts = self.spool.replay(self._store.write, self.batch_size)  # refused ops go to the rejected file there
         self._count(replayed=counts.written, rejected=counts.rejected)
         if counts.written:
             logger.info("store: replayed %d spooled op(s) (%d articles inserted, %d updated); %d still spooled",
