@@ -56,7 +56,7 @@ def extract_page(body: bytes, url: str, config: SourceConfig | None, content_typ
 
 
 def warm_up() -> None:
-    """Import and initialise the extractor in the worker before the first page arrives."""
+    """Initialise the extractor before the first page arrives."""
     extract_page(b"<html><body><p>newsbot</p></body></html>", "http://127.0.0.1/", None, None)
 
 
@@ -76,12 +76,14 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = child_pool(self.workers, warm_up)
+                self._executor = child_pool(self.workers)
             return self._executor
 
     def warm(self) -> None:
-        """Fork every worker now, while the crawl process has no other thread yet (newsbot.runtime.child), so that
-        they warm up while the crawl fetches robots.txt and its feeds."""
+        """Warm the extractor up here and fork every worker now, while the crawl process has no other thread
+        yet (newsbot.runtime.child): the workers share what the warm-up made (~0.2 s, ~33 MiB: stop lists, caches,
+        compiled patterns) instead of each making a copy of its own."""
+        warm_up()
         self._pool().submit(_noop)
 
     def _rebuild(self, broken: ProcessPoolExecutor) -> None:
