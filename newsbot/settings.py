@@ -139,8 +139,6 @@ EXTENSIONS = {
     "newsbot.monitor.health.RunHealth": 610,
     # Prometheus textfile after every crawl, when NEWSBOT_METRICS_DIR is set
     "newsbot.monitor.metrics.MetricsFile": 620,
-    # fewer garbage collections (newsbot/runtime/gc_tuning.py); None to keep Python's
-    "newsbot.runtime.gc_tuning.GcTuning": 700,
     # free heap pages given back every few seconds (newsbot/runtime/malloc_tuning.py)
     "newsbot.runtime.malloc_tuning.MallocTrim": 710,
 }

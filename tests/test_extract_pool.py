@@ -4,6 +4,7 @@ worker that dies does not lose the page or stop the crawl."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import os
 import signal
@@ -13,6 +14,7 @@ import pytest
 
 from newsbot.demo.server import DEMO_SITE
 from newsbot.extract import extract_article
+from newsbot.runtime.child import child_pool
 from newsbot.runtime.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.sources import load_sources
 from newsbot.urls import canonical_url
@@ -65,6 +67,18 @@ def test_crawl_items_are_the_same_with_and_without_workers(demo_site, crawl):
         runs[workers] = sorted(({k: v for k, v in item.items() if k != "fetched_at"} for item in result.items),
                                key=lambda item: item["url"])
     assert runs[2] and runs[0] == runs[2]
+
+
+def test_workers_start_with_the_parents_objects_out_of_the_collectors_reach():
+    """gc.freeze() before the fork: a collection in a worker never writes to (and so copies the pages of)
+    the objects it shares with the crawl process."""
+    pool = child_pool(1)
+    try:
+        frozen = pool.submit(gc.get_freeze_count).result(timeout=60)
+    finally:
+        pool.shutdown()
+        gc.unfreeze()
+    assert frozen > 10_000  # pytest's and the imports' objects
 
 
 ORPHAN_PARENT = r'''

@@ -17,28 +17,17 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from newsbot.runtime.gc_tuning import tune_gc
 
-
-def child_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()
-               ) -> ProcessPoolExecutor:
+def child_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool of `workers` forked workers that exit as soon as the process that started them is
     gone (see exit_with_parent). With "fork", all of them are forked at the first submit."""
     # The objects alive now are shared with the workers; a garbage collection in a worker would write to
     # every one of them (gc.freeze's documentation), copying their pages: moved out of the collector's reach.
     gc.freeze()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_child, initargs=(initializer, initargs))
-
-
-def _start_child(initializer: Callable[..., None] | None, initargs: tuple) -> None:
-    exit_with_parent()
-    tune_gc()  # as in the crawl process (newsbot.runtime.gc_tuning)
-    if initializer is not None:
-        initializer(*initargs)
+                               initializer=exit_with_parent)
 
 
 def exit_with_parent() -> None:
