@@ -3,12 +3,13 @@ with it.
 
 They are forked (multiprocessing's "fork" start method) when the spider is created, before the crawl
 process has started any thread or its reactor: then a worker starts in milliseconds, needs no fork
-server process, and shares the crawl process's imported modules (Scrapy, lxml, trafilatura…) instead of
-holding a copy of its own. Measured on 2,000 realistic pages (BENCHMARKS.md §0c): a fork server cost
-~100 MiB of PSS more (its own copy of the modules, plus multiprocessing's resource tracker process), and
-spawned workers ~28 MiB more and ~1.5 s of CPU each to import. A pool rebuilt after a worker died is
-forked from the running crawl (threads and all); the new worker only extracts, touching none of the
-other threads' locks, and Python re-initialises its own (imports, logging) in the child.
+server process, and shares the crawl process's imported modules (Scrapy, lxml, trafilatura…) and the
+extractor's warm-up instead of holding copies of its own. Measured on 2,000 realistic pages
+(BENCHMARKS.md §0c): a fork server preloading the extraction modules cost 34–51 MiB more tree PSS (its
+own copy of them, plus multiprocessing's resource tracker process); spawned workers cost more still, and
+~1.5 s of CPU each to import. A pool rebuilt after a worker died is forked from the running crawl
+(threads and all); the new worker only extracts, touching none of the other threads' locks, and Python
+re-initialises its own (imports, logging) in the child.
 """
 
 from __future__ import annotations
