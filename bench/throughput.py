@@ -182,15 +182,15 @@ def tree_rss_kib(pid: int) -> int:
 
 
 def pss_kib(pid: int) -> int:
-    """Proportional set size: pages shared between processes (a fork server's imports in its forked
-    workers) counted once across them, unlike RSS."""
+    """Proportional set size: pages shared between processes (the crawl process's imports in the workers
+    forked from it) counted once across them, unlike RSS."""
     return proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def become_subreaper() -> None:
     """Linux: orphaned descendants are re-parented to this process instead of init, so that the CPU of a
-    crawl's grandchildren (forked by its fork server, which outlives the crawl process by a moment) can
-    still be waited for and counted (reap_orphans)."""
+    crawl's children that outlive it by a moment (its extraction workers; a fork server's children in
+    older newsbot) can still be waited for and counted (reap_orphans)."""
     import ctypes
 
     ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
