@@ -35,14 +35,16 @@ def test_worker_count_setting():
 def test_pool_gives_the_inline_fields_and_survives_a_killed_worker():
     body = PAGE.read_bytes()
     config = load_sources().get("iha")
-    inline = extract_page(body, URL, config, "text/html; charset=utf-8")
-    fields = extract_article(body, URL, config, "text/html; charset=utf-8")
-    assert {k: v for k, v in inline.items() if k not in ("canonical_url", "content_hash")} == \
-        {k: v for k, v in fields.items() if k != "canonical_url"}
-    assert inline["canonical_url"] == canonical_url(fields["canonical_url"])
     pool = ExtractionPool(1)
     try:
+        # Forked now, the worker knows what this process knows (e.g. the site templates it learned,
+        # newsbot/extract/site_template.py): this process's next page and the worker's first give the same.
         pool.warm()
+        inline = extract_page(body, URL, config, "text/html; charset=utf-8")
+        fields = extract_article(body, URL, config, "text/html; charset=utf-8")
+        assert {k: v for k, v in inline.items() if k not in ("canonical_url", "content_hash")} == \
+            {k: v for k, v in fields.items() if k != "canonical_url"}
+        assert inline["canonical_url"] == canonical_url(fields["canonical_url"])
         first = asyncio.run(pool.extract(body, URL, config, "text/html; charset=utf-8"))
         assert first == inline and first["title"].startswith("Kuzey Kore lideri Kim")
         (worker,) = multiprocessing.active_children()
@@ -51,7 +53,10 @@ def test_pool_gives_the_inline_fields_and_survives_a_killed_worker():
         worker.join(30)
         # The page meets the broken pool: the pool is rebuilt and the page tried once more.
         again = asyncio.run(pool.extract(body, URL, config, "text/html; charset=utf-8"))
-        assert again == inline
+        # The new worker is forked from this process, which has seen the page twice more since: only whether a
+        # learned template served the body may differ.
+        assert {k: v for k, v in again.items() if k != "template"} == \
+            {k: v for k, v in inline.items() if k != "template"}
         assert pool.restarts == 1
     finally:
         pool.close()
