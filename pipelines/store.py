@@ -25,10 +25,16 @@ from newsbot.store.spool import DEFAULT_MAX_OPS
 
 logger = logging.getLogger(__name__)
 WRITES_KEY = "_newsbot_store_writes"  # an attribute of the item (a key of a dict item), never exported
+# Signal sent when the store stage closes, before its writer does: each receiver returns a list of ops
+# to write last (pipelines/boilerplate.py: each site's learned chrome as the crawl ends).
+store_closing = object()
 
 
 def attach_writes(item, ops: list):
-    """The item carrying `ops` (story signature, story update) to the store stage; returns the item."""
+    """The item carrying `ops` (story signature, story update, learned chrome) to the store stage, after
+    any it carries already; returns the item."""
+    have = item.get(WRITES_KEY) if isinstance(item, dict) else getattr(item, WRITES_KEY, None)
+    ops = [*(have or ()), *ops]
     if isinstance(item, dict):
         item[WRITES_KEY] = ops
     else:
@@ -56,11 +62,12 @@ class StorePipeline:
                         "backoff": backoff, "cooldown": cooldown, "spool_max_ops": spool_max_ops,
                         "signature_days": signature_days}
         self.writer: StoreWriter | None = None
+        self.signals = None  # the crawler's SignalManager (store_closing)
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        return cls(
+        pipeline = cls(
             StoreConfig.from_settings(s),
             crawler.stats,
             batch_size=s.getint("NEWSBOT_STORE_BATCH_SIZE", 100),
@@ -71,6 +78,8 @@ class StorePipeline:
             spool_max_ops=s.getint("NEWSBOT_SPOOL_MAX_OPS", DEFAULT_MAX_OPS),
             signature_days=s.getfloat("NEWSBOT_STORY_SIGNATURE_DAYS", 7.0),
         )
+        pipeline.signals = crawler.signals
+        return pipeline
 
     def _report(self, counts: dict) -> None:
         """Called from the writer thread; stats are only touched in the reactor thread."""
@@ -114,4 +123,8 @@ class StorePipeline:
         from twisted.internet import threads
 
         writer, self.writer = self.writer, None
+        if self.signals is not None:
+            for _, ops in self.signals.send_catch_log(store_closing):  # a receiver's error: logged there
+                for op in ops if isinstance(ops, list) else ():
+                    writer.put(op)
         await maybe_deferred_to_future(threads.deferToThread(writer.close))

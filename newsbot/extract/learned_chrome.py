@@ -6,27 +6,21 @@ site's chrome and removed from later pages. A paragraph that recurs because the 
 (a syndicated copy, a follow-up repeating its background paragraph) is not learned: two pages count as
 different stories only when the rest of their text shares few words.
 
-- `SiteChrome` — the learning for one site (pure: paragraphs in, keep/remove flags out; state as a dict).
-- `ChromeMemory` — where a site's state is kept between crawls: `load(site)` / `save(site, data)`.
-  `FileChromeMemory` keeps one JSON file per site under `<NEWSBOT_DATA_DIR>/learned_chrome/` (a stand-in
-  until the store package offers a collection for it).
+`SiteChrome` is the learning for one site (pure: paragraphs in, keep/remove flags out; its state as a dict
+of lists of small documents — no data as mapping keys and no arrays directly in arrays, so MongoDB and
+FerretDB, which refuses nested arrays, store it as is). pipelines/boilerplate.py keeps each site's
+state in the store (`learned_chrome` collection) between crawls.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import re
 import zlib
 from collections import OrderedDict
-from pathlib import Path
-from typing import Protocol
-from urllib.parse import quote
 
 from newsbot.text import fold
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 1: the same with mappings keyed by paragraph / page id (never stored outside files)
 # A paragraph is learned when seen on at least MIN_STORIES pages that are different stories from the page
 # where it is seen now, and on at least MIN_SHARE of the site's pages since it first appeared (chrome is on
 # (nearly) every page of a template; a formula sentence such as "Olayla ilgili soruşturma başlatıldı." is
@@ -48,7 +42,6 @@ MAX_KEYS = 5000  # candidate paragraphs tracked
 MAX_IDS = 12  # page ids kept per candidate
 MAX_LEARNED = 2000
 
-log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")  # 1.234 / 2,5 / 17:12 are one number
 _SENTENCE_END = re.compile(r"[.!?…]\W*$")
@@ -81,15 +74,19 @@ class SiteChrome:
         data = data if data and data.get("version") == STATE_VERSION else {}
         self.learned: set[str] = set(data.get("learned", []))
         # key -> [first page id, [page ids]]; oldest first (evicted first).
-        self.keys: OrderedDict[str, list] = OrderedDict((k, v) for k, v in data.get("keys", {}).items())
+        self.keys: OrderedDict[str, list] = OrderedDict(
+            (str(k["key"]), [int(k["first"]), [int(i) for i in k["pages"]]]) for k in data.get("keys", []))
         self.pages: OrderedDict[int, set[int]] = OrderedDict(
-            (int(k), set(v)) for k, v in data.get("pages", {}).items())
+            (int(p["page"]), {int(t) for t in p["topic"]}) for p in data.get("pages", []))
         self.next_id: int = int(data.get("next_id", 0))
         self.new_keys = 0  # learned since this object was made (a stat)
 
     def to_dict(self) -> dict:
-        return {"version": STATE_VERSION, "learned": sorted(self.learned), "keys": dict(self.keys),
-                "pages": {str(k): sorted(v) for k, v in self.pages.items()}, "next_id": self.next_id}
+        """The state, oldest first: keys as {key, first page id, pages: [ids]}, pages as {page, topic}."""
+        return {"version": STATE_VERSION, "learned": sorted(self.learned),
+                "keys": [{"key": k, "first": first, "pages": list(ids)} for k, (first, ids) in self.keys.items()],
+                "pages": [{"page": n, "topic": sorted(topic)} for n, topic in self.pages.items()],
+                "next_id": self.next_id}
 
     def observe(self, paragraphs: list[str]) -> list[bool]:
         page = self.next_id
@@ -126,38 +123,3 @@ class SiteChrome:
         self.pages[page] = topic
         while len(self.pages) > MAX_PAGES:
             self.pages.popitem(last=False)
-
-
-class ChromeMemory(Protocol):
-    """Where learned chrome is kept between crawls, per site."""
-
-    def load(self, site: str) -> dict | None: ...
-
-    def save(self, site: str, data: dict) -> None: ...
-
-
-class FileChromeMemory:
-    """One JSON file per site under `root` (written atomically: a crash never leaves half a file)."""
-
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
-
-    def _path(self, site: str) -> Path:
-        return self.root / (quote(site or "_", safe="") + ".json")
-
-    def load(self, site: str) -> dict | None:
-        path = self._path(site)
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            log.warning("learned chrome for %s unreadable, learning afresh: %s: %s", site, path, exc)
-            return None
-
-    def save(self, site: str, data: dict) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        path = self._path(site)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)

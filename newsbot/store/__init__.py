@@ -24,6 +24,7 @@ from newsbot.store.config import (
 )
 from newsbot.store.documents import (
     ARTICLES,
+    LEARNED_CHROME,
     RUNS,
     SIGNATURES,
     STORIES,
@@ -31,6 +32,7 @@ from newsbot.store.documents import (
     WriteCounts,
     article_op,
     coalesce,
+    learned_chrome_op,
     safe_key,
     sanitize,
     story_payload,
@@ -38,7 +40,7 @@ from newsbot.store.documents import (
 from newsbot.store.spool import Spool
 from newsbot.store.writer import StoreThread, StoreWriter, open_store
 
-__all__ = ["ARTICLES", "DEFAULT_DB", "RUNS", "SIGNATURES", "STORIES", "URI_ENV", "Op", "Spool", "Store", "StoreConfig",
-           "StoreError", "StoreThread", "StoreWriter", "WriteCounts", "article_op", "coalesce", "install_log_masking",
-           "mask", "mask_uri", "mongo_uri", "open_store", "safe_key", "sanitize", "short_error", "story_payload",
-           "utcnow"]
+__all__ = ["ARTICLES", "DEFAULT_DB", "LEARNED_CHROME", "RUNS", "SIGNATURES", "STORIES", "URI_ENV", "Op", "Spool",
+           "Store", "StoreConfig", "StoreError", "StoreThread", "StoreWriter", "WriteCounts", "article_op", "coalesce",
+           "install_log_masking", "learned_chrome_op", "mask", "mask_uri", "mongo_uri", "open_store", "safe_key",
+           "sanitize", "short_error", "story_payload", "utcnow"]

@@ -75,6 +75,11 @@ class Store(ABC):
         for tools, the demo and tests (not for a crawl's hot path)."""
 
     @abstractmethod
+    def learned_chrome(self, site: str) -> dict | None:
+        """What was learned of `site`'s chrome (the state learned_chrome_op was given, `learned` being every
+        key any crawl kept), or None when nothing was."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     # -- built on the above ------------------------------------------------------------------------

@@ -6,7 +6,10 @@ An `Op` is `(collection, payload)`:
 - `("story_signatures", signature document with _id)` — upserted by _id;
 - `("stories", {"story_id", "site", "url", "title", "agency", "published_at", "now"})` — the story created
   with this article or this outlet added to it (once per URL);
-- `("crawl_runs", run record with _id)` — its fields set (upserted by _id).
+- `("crawl_runs", run record with _id)` — its fields set (upserted by _id);
+- `("learned_chrome", {"_id": site, "site", "learned": [keys], "state": {…}, "pages_seen", "updated_at"})` —
+  what pipelines/boilerplate.py learned of a site's chrome: `learned` is added to the stored list (a set
+  union, so two crawls of one site never drop each other's keys), the other fields are set.
 Every op is idempotent, so a spool can be replayed twice and a batch retried after a partial write.
 """
 
@@ -23,7 +26,8 @@ ARTICLES = "articles"
 RUNS = "crawl_runs"
 SIGNATURES = "story_signatures"
 STORIES = "stories"
-COLLECTIONS = (ARTICLES, SIGNATURES, STORIES, RUNS)  # also the order in which a batch is written
+LEARNED_CHROME = "learned_chrome"
+COLLECTIONS = (ARTICLES, SIGNATURES, STORIES, RUNS, LEARNED_CHROME)  # also the order in which a batch is written
 DATE_FIELDS = ("published_at", "updated_at", "fetched_at")  # ISO text on the item; UTC datetimes stored
 
 Op = tuple[str, dict]
@@ -134,6 +138,21 @@ def apply_story(story: dict | None, p: Mapping) -> dict:
     if p["agency"] and not story.get("agency"):
         story["agency"] = p["agency"]
     return story
+
+
+def learned_chrome_op(site: str, state: Mapping[str, Any], now: datetime | None = None) -> Op:
+    """The op that keeps a site's learned chrome (newsbot.extract.learned_chrome.SiteChrome.to_dict()): its `learned`
+    keys beside the rest of the state, which is opaque here."""
+    rest = {k: v for k, v in state.items() if k != "learned"}
+    return LEARNED_CHROME, {"_id": site, "site": site, "learned": sorted(state.get("learned") or ()), "state": rest,
+                            "pages_seen": int(state.get("next_id") or 0), "updated_at": to_utc(now) or utcnow()}
+
+
+def learned_chrome_state(doc: Mapping[str, Any] | None) -> dict | None:
+    """The state a stored learned_chrome document holds (what learned_chrome_op was given), or None."""
+    if not doc:
+        return None
+    return {**(doc.get("state") or {}), "learned": list(doc.get("learned") or ())}
 
 
 def coalesce(ops: list[Op]) -> list[Op]:

@@ -19,12 +19,14 @@ from newsbot.store.base import SEEN_FIELDS, Store
 from newsbot.store.config import StoreConfig, StoreError, install_log_masking, mask, mask_uri, short_error, uri_options
 from newsbot.store.documents import (
     ARTICLES,
+    LEARNED_CHROME,
     RUNS,
     SIGNATURES,
     STORIES,
     Op,
     WriteCounts,
     by_collection,
+    learned_chrome_state,
     revision_fields,
 )
 
@@ -124,6 +126,10 @@ class MongoStore(Store):
             return requests, False
         if collection == STORIES:
             return [r for p in payloads for r in _story_requests(p)], True
+        if collection == LEARNED_CHROME:  # the learned keys of every crawl of the site: a set union
+            return [UpdateOne({"_id": p["_id"]}, {"$set": {k: v for k, v in p.items() if k not in ("_id", "learned")},
+                                                  "$addToSet": {"learned": {"$each": p["learned"]}}}, upsert=True)
+                    for p in payloads], False
         return [UpdateOne({"_id": p["_id"]}, {"$set": {k: v for k, v in p.items() if k != "_id"}}, upsert=True)
                 for p in payloads], False
 
@@ -195,6 +201,9 @@ class MongoStore(Store):
         if finished:
             query["status"] = "finished"
         return list(self.db[RUNS].find(query).sort("started_at", DESCENDING).limit(limit))
+
+    def learned_chrome(self, site: str) -> dict | None:
+        return learned_chrome_state(self.db[LEARNED_CHROME].find_one({"_id": site}))
 
     def find(self, collection: str, **equal: object) -> list[dict]:
         return list(self.db[collection].find(equal))

@@ -2,8 +2,8 @@
 
 Tables: `articles` (canonical_url primary key = unique; source, site, agency, the dates as sortable UTC
 text for the indexes), `signatures` (id = canonical URL, scheme, seen_at) with their band keys in their
-own indexed table `signature_bands(band, sig, scheme)`, `stories`, `crawl_runs`. Each row also holds the
-whole document as JSON (newsbot.store.codec), which is what reads give back.
+own indexed table `signature_bands(band, sig, scheme)`, `stories`, `crawl_runs`, `learned_chrome` (site).
+Each row also holds the whole document as JSON (newsbot.store.codec), which is what reads give back.
 
 Band keys and schemes are kept in `signature_bands` as 64-bit integers (blake2b of the text) and `sig`
 is the signature's rowid: a commit of 100 articles inserts 4,200 band rows at random places of that
@@ -26,6 +26,7 @@ from newsbot.store.codec import dumps, loads, utc_text
 from newsbot.store.config import StoreConfig
 from newsbot.store.documents import (
     ARTICLES,
+    LEARNED_CHROME,
     RUNS,
     SIGNATURES,
     STORIES,
@@ -33,6 +34,7 @@ from newsbot.store.documents import (
     WriteCounts,
     apply_story,
     by_collection,
+    learned_chrome_state,
     revision_fields,
 )
 
@@ -55,9 +57,11 @@ CREATE TABLE IF NOT EXISTS crawl_runs (id TEXT PRIMARY KEY, source TEXT, status 
     doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS source_started_at ON crawl_runs (source, started_at DESC);
 CREATE INDEX IF NOT EXISTS started_at ON crawl_runs (started_at DESC);
+CREATE TABLE IF NOT EXISTS learned_chrome (site TEXT PRIMARY KEY, updated_at TEXT, doc TEXT NOT NULL);
 """
 TABLES = {ARTICLES: ("articles", "canonical_url"), SIGNATURES: ("signatures", "id"),
-          STORIES: ("stories", "story_id"), RUNS: ("crawl_runs", "id")}
+          STORIES: ("stories", "story_id"), RUNS: ("crawl_runs", "id"),
+          LEARNED_CHROME: ("learned_chrome", "site")}
 CHUNK = 500  # values per IN (…) list
 BUSY_TIMEOUT_S = 30.0
 # The log is checkpointed into the database once it holds this many pages (SQLite's default: 1,000 = 4 MB);
@@ -192,6 +196,18 @@ class SqliteStore(Store):
                             "source=excluded.source, status=excluded.status, started_at=excluded.started_at, "
                             "doc=excluded.doc", rows)
 
+    def _write_learned_chrome(self, payloads: list[dict], counts: WriteCounts) -> None:
+        docs = self._stored("learned_chrome", "site", [p["_id"] for p in payloads])
+        for p in payloads:  # as MongoDB's $set + $addToSet: the stored keys, then the new ones
+            old = docs.get(p["_id"], {})
+            learned = list(old.get("learned") or ())
+            have = set(learned)
+            learned += [k for k in p["learned"] if k not in have]
+            docs[p["_id"]] = {**old, **p, "learned": learned}
+        self.db.executemany("INSERT INTO learned_chrome VALUES (?,?,?) ON CONFLICT (site) DO UPDATE SET "
+                            "updated_at=excluded.updated_at, doc=excluded.doc",
+                            [(site, utc_text(doc.get("updated_at")), dumps(doc)) for site, doc in docs.items()])
+
     def purge_signatures(self, older_than: datetime) -> int:
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -256,6 +272,9 @@ class SqliteStore(Store):
             sql += " AND status = 'finished'"
         sql += " ORDER BY started_at DESC" + (f" LIMIT {int(limit)}" if limit else "")
         return [loads(doc) for (doc,) in self.db.execute(sql, args)]
+
+    def learned_chrome(self, site: str) -> dict | None:
+        return learned_chrome_state(self._stored("learned_chrome", "site", [site]).get(site))
 
     def find(self, collection: str, **equal: object) -> list[dict]:
         table, key = TABLES[collection]
