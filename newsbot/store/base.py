@@ -52,6 +52,14 @@ class Store(ABC):
         """The stored signatures of these canonical URLs, by URL (without band keys)."""
 
     @abstractmethod
+    def signature_ids_not_of(self, scheme: str) -> list[str]:
+        """The ids of the stored signatures without this scheme id (another one, or none): migrate-store."""
+
+    @abstractmethod
+    def articles(self, urls: Iterable[str]) -> dict[str, dict]:
+        """The whole stored documents of these canonical URLs, by URL (tools, not a crawl's hot path)."""
+
+    @abstractmethod
     def signatures_by_bands(self, bands: list[str], not_before: datetime) -> list[dict]:
         """Signatures sharing a band key with `bands`, seen at or after `not_before`, in the order they were
         first stored, each once, with their band keys; of every scheme (the caller refuses others)."""

@@ -1,13 +1,18 @@
-"""`python -m newsbot migrate-store`: copy an embedded store of newsbot < 0.3 (litemongo 0.2.0: one SQLite
-file per collection under <data>/store/<db>/) into the SQLite store (<data>/store/<db>.sqlite3).
+"""`python -m newsbot migrate-store`: bring a store written by an older newsbot up to date, once.
+
+- MongoDB (NEWSBOT_MONGO_URI set): string dates become datetimes and signatures without (or of another)
+  scheme id are re-signed, in place (newsbot.store.upgrade);
+- embedded: an embedded store of newsbot < 0.3 (litemongo 0.2.0: one SQLite file per collection under
+  <data>/store/<db>/) is copied into the SQLite store (<data>/store/<db>.sqlite3), then signatures of
+  another scheme are re-signed.
 
 It reads through litemongo's public API only (litemongo is imported here and nowhere else, and is no
 longer a requirement: `pip install litemongo==0.2.0` first). Articles already in the new store are left
 as they are; runs, stories and signatures are merged (every op is idempotent, so running it twice is
 harmless). Once done, the old directory is renamed to <db>.litemongo-migrated, which stops the notice.
 Signatures get the scheme id of the default story parameters: newsbot < 0.3 computed them with the same
-hashing (tests/test_signer.py pins it against datasketch); signatures made with other NEWSBOT_STORY_*
-values are then refused by clustering (scheme mismatch) instead of being compared.
+hashing (tests/test_signer.py pins it against datasketch); when this project's NEWSBOT_STORY_* differ from
+the defaults, the re-signing that follows signs them again from their articles' text.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import sys
 from pathlib import Path
 
 from newsbot.dates import to_utc
-from newsbot.store.config import StoreConfig
+from newsbot.store.config import StoreConfig, StoreError, short_error
 from newsbot.store.documents import ARTICLES, RUNS, SIGNATURES, STORIES, Op, article_op, sanitize, story_payload
 from newsbot.store.sqlite import SqliteStore
 
@@ -101,13 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsbot migrate-store", description=__doc__.splitlines()[0])
     store_arguments(parser)
     config = config_from(parser.parse_args(argv))
-    if config.uri:
-        print("migrate-store: the embedded store is not in use (NEWSBOT_MONGO_URI is set); unset it to migrate",
-              file=sys.stderr)
+    try:
+        config.check()
+    except StoreError as exc:
+        print(f"migrate-store: {exc}", file=sys.stderr)
         return 2
+    if config.uri:  # MongoDB: dates and signatures upgraded in place
+        return upgrade(config)
     if legacy_store(config) is None:
-        print(f"migrate-store: no litemongo store under {config.litemongo_dir}: nothing to migrate")
-        return 0
+        if not config.sqlite_path.exists():
+            print(f"migrate-store: no litemongo store under {config.litemongo_dir}: nothing to migrate")
+            return 0
+        return upgrade(config)
     try:
         import litemongo  # noqa: F401
     except ImportError:
@@ -119,4 +129,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"migrate-store: failed on {config.litemongo_dir}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(f"migrate-store: done; the old store is now {config.litemongo_dir}.litemongo-migrated")
+    return upgrade(config)
+
+
+def upgrade(config: StoreConfig, out=sys.stdout) -> int:
+    """The in-place upgrades (newsbot.store.upgrade) of the store of `config`: 0, or 1 with one line."""
+    from scrapy.utils.project import get_project_settings
+
+    from newsbot.store.mongo import MongoStore
+    from newsbot.store.upgrade import resign, upgrade_dates
+    from newsbot.store.writer import open_store
+    from newsbot.stories import Signer, StoryParams
+
+    signer = Signer(StoryParams.from_settings(get_project_settings()))  # NEWSBOT_STORY_* of this project
+    try:
+        with open_store(config) as store:
+            if isinstance(store, MongoStore):
+                upgrade_dates(store, out)
+            resign(store, signer, out)
+    except Exception as exc:  # unreachable server, a write refused: one line, credentials masked
+        print(f"migrate-store: failed on {config.describe()}: {short_error(exc)}", file=sys.stderr)
+        return 1
+    print(f"migrate-store: {config.describe()} is up to date", file=out)
     return 0

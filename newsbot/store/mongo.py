@@ -179,6 +179,13 @@ class MongoStore(Store):
             return {}
         return {d["_id"]: d for d in self.db[SIGNATURES].find({"_id": {"$in": keys}}, {"bands": 0})}
 
+    def signature_ids_not_of(self, scheme: str) -> list[str]:
+        return [d["_id"] for d in self.db[SIGNATURES].find({"scheme": {"$ne": scheme}}, {"_id": 1})]
+
+    def articles(self, urls: Iterable[str]) -> dict[str, dict]:
+        urls = list(dict.fromkeys(urls))
+        return {d["canonical_url"]: d for d in self.db[ARTICLES].find({"canonical_url": {"$in": urls}})} if urls else {}
+
     def signatures_by_bands(self, bands: list[str], not_before: datetime) -> list[dict]:
         found: dict[str, dict] = {}
         bands = list(dict.fromkeys(bands))

@@ -246,6 +246,13 @@ class SqliteStore(Store):
             doc.pop("bands", None)
         return found
 
+    def signature_ids_not_of(self, scheme: str) -> list[str]:
+        return [key for (key,) in self.db.execute(
+            "SELECT id FROM signatures WHERE scheme IS NULL OR scheme != ? ORDER BY rowid", (scheme,))]
+
+    def articles(self, urls: Iterable[str]) -> dict[str, dict]:
+        return self._stored("articles", "canonical_url", list(urls))
+
     def signatures_by_bands(self, bands: list[str], not_before: datetime) -> list[dict]:
         found: dict[int, dict] = {}
         for chunk in _chunks([int_key(b) for b in dict.fromkeys(bands)]):
