@@ -21,13 +21,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from newsbot.extract.learned_chrome import SiteChrome
-from newsbot.store import Op, Store, StoreConfig, learned_chrome_op, open_store, short_error
+from newsbot.store import DEFAULT_DB, Op, Store, StoreConfig, learned_chrome_op, open_store, short_error
 from pipelines.store import attach_writes, store_closing
 
 STAT_PREFIX = "newsbot/chrome/"
@@ -49,6 +50,11 @@ class LearnedBoilerplatePipeline:
         self.sites: dict[str, _Site] = {}
         self.store: Store | None = None  # read only: the store stage writes
         self.store_down = False
+
+    @classmethod
+    def for_data_dir(cls, data_dir: str | Path, stats=None) -> LearnedBoilerplatePipeline:
+        """Over the embedded store of `data_dir` (tools and benches without a crawl: bench/devset.py)."""
+        return cls(StoreConfig(None, DEFAULT_DB, Path(data_dir)), stats)
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -5,7 +5,8 @@
 
 Modules: config (URI, database name, masking), documents (ops, article documents, revision and story
 rules), base (the interface), mongo / sqlite (the backends), codec (JSON with dates), spool (outages),
-writer (the store stage's batching thread), migrate (`migrate-store`),
+writer (the store stage's batching thread), migrate (`migrate-store`), upgrade (its in-place upgrades:
+string dates, signatures re-signed),
 dashboards (the README's aggregation pipelines).
 """
 
