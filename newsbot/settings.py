@@ -97,10 +97,9 @@ ITEM_PIPELINES = {
 # Chrome stripping: extra phrase files (TOML like newsbot/data/chrome.toml, or .txt) on top of the bundled one.
 NEWSBOT_CHROME_FILES = []
 # Learn each site's recurring chrome while crawling; kept in the store (collection learned_chrome), saved
-# with the page that taught something new, at least every NEWSBOT_LEARN_CHROME_SAVE_PAGES pages of a site,
-# and when the crawl ends.
+# every NEWSBOT_LEARN_CHROME_SAVE_PAGES pages of a site and when the crawl ends (pipelines/boilerplate.py).
 NEWSBOT_LEARN_CHROME = True
-NEWSBOT_LEARN_CHROME_SAVE_PAGES = 50
+NEWSBOT_LEARN_CHROME_SAVE_PAGES = 500
 
 # Dedupe and incremental crawling (newsbot/urls.py, newsbot/crawl/incremental.py, pipelines/dedupe.py,
 # newsbot/stories.py)

@@ -6,11 +6,14 @@ next crawl starts knowing it:
 - read when the site's first article of this crawl arrives (a store that cannot be read: this crawl learns
   afresh — one warning, stat `newsbot/chrome/store_error`);
 - written by the store stage, the one writer: the site's state rides with an article
-  (pipelines.store.attach_writes) when that page taught something new and at least every
-  `NEWSBOT_LEARN_CHROME_SAVE_PAGES` pages of the site, and once more when the store stage closes
-  (signal pipelines.store.store_closing). A crawl that dies keeps what it learned up to its last save;
+  (pipelines.store.attach_writes) every `NEWSBOT_LEARN_CHROME_SAVE_PAGES` pages of the site, and once
+  more when the store stage closes (signal pipelines.store.store_closing). Not more often: a site's state
+  reaches ~1.1 MB of JSON on the realistic bench (5,000 candidate lines, 200 pages' topics), ~45 ms of the
+  crawl process's CPU to write into the embedded store; saved with every page that taught something, or
+  every 50 pages, it cost the crawl ~1–2 ms per page. A crawl that dies keeps what it learned up to its
+  last save;
   the store keeps the union of the keys every crawl learned, so a crawl that started afresh never drops them.
-Settings: `NEWSBOT_LEARN_CHROME` (default True), `NEWSBOT_LEARN_CHROME_SAVE_PAGES` (50).
+Settings: `NEWSBOT_LEARN_CHROME` (default True), `NEWSBOT_LEARN_CHROME_SAVE_PAGES` (500).
 Stats: `newsbot/chrome/learned` (paragraphs removed), `newsbot/chrome/learned_new` (paragraphs learned in
 this crawl), `newsbot/chrome/saves` (states handed to the store stage), `newsbot/chrome/store_error`,
 `newsbot/chrome/state_unreadable`.
@@ -39,11 +42,10 @@ logger = logging.getLogger(__name__)
 class _Site:
     chrome: SiteChrome
     pages_unsaved: int = 0
-    keys_saved: int = 0  # chrome.new_keys at the last save
 
 
 class LearnedBoilerplatePipeline:
-    def __init__(self, config: StoreConfig, stats=None, save_pages: int = 50) -> None:
+    def __init__(self, config: StoreConfig, stats=None, save_pages: int = 500) -> None:
         self.config = config
         self.stats = stats
         self.save_pages = max(1, int(save_pages))
@@ -62,7 +64,7 @@ class LearnedBoilerplatePipeline:
         if not settings.getbool("NEWSBOT_LEARN_CHROME", True):
             raise NotConfigured("NEWSBOT_LEARN_CHROME is off")
         pipeline = cls(StoreConfig.from_settings(settings), crawler.stats,
-                       settings.getint("NEWSBOT_LEARN_CHROME_SAVE_PAGES", 50))
+                       settings.getint("NEWSBOT_LEARN_CHROME_SAVE_PAGES", 500))
         crawler.signals.connect(pipeline.final_writes, signal=store_closing)
         return pipeline
 
@@ -113,12 +115,12 @@ class LearnedBoilerplatePipeline:
             adapter["body"] = [p for p, k in zip(body, keep, strict=True) if k]
             self._inc("learned", keep.count(False))
         site.pages_unsaved += 1
-        if site.chrome.new_keys > site.keys_saved or site.pages_unsaved >= self.save_pages:
+        if site.pages_unsaved >= self.save_pages:
             attach_writes(item, [self._save(name, site)])
         return item
 
     def _save(self, name: str, site: _Site) -> Op:
-        site.pages_unsaved, site.keys_saved = 0, site.chrome.new_keys
+        site.pages_unsaved = 0
         self._inc("saves")
         return learned_chrome_op(name, site.chrome.to_dict())
 

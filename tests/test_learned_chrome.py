@@ -124,7 +124,7 @@ def test_a_crawl_that_dies_keeps_what_it_learned_up_to_its_last_save(store_backe
     assert after[0].body == article_paragraphs("s05")
 
 
-def test_the_state_rides_with_a_page_that_taught_something_and_every_n_pages():
+def test_the_state_rides_with_every_nth_page_and_the_rest_is_saved_at_close():
     pipeline = LearnedBoilerplatePipeline(StoreConfig(None, "x", Path("/nonexistent")), None, save_pages=4)
     pipeline.store_down = True  # no store: this test is about when states are handed over
     saved = []
@@ -133,8 +133,9 @@ def test_the_state_rides_with_a_page_that_taught_something_and_every_n_pages():
         ops = take_writes(pipeline.process_item(_item(story, n)))
         learned = pipeline.sites["ornek.example"].chrome.new_keys - before
         saved.append((n, learned, len(ops)))
-    # page 2 (the third) teaches all four lines: saved; then every 4 pages; one op per save
-    assert [(n, k) for n, k, ops in saved if ops] == [(2, 4), (6, 0)]
+    assert sum(k for _, k, _ in saved) == 4  # the four chrome lines were learned (on the third page)
+    # every 4th page carries the state, whatever it taught; one op per save
+    assert [n for n, _, ops in saved if ops] == [3, 7]
     assert all(ops <= 1 for _, _, ops in saved)
     assert [op[1]["pages_seen"] for op in pipeline.final_writes()] == [10]  # pages 7-9 unsaved: saved at close
     assert pipeline.final_writes() == []  # nothing new since
