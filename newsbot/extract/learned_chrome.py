@@ -58,12 +58,16 @@ def _topic(paragraphs: list[str]) -> set[int]:
     for para in paragraphs:
         tokens = _TOKEN.findall(fold(para))
         if len(tokens) >= ARTICLE_WORDS:
-            out.update(zlib.crc32(t.encode()) for t in tokens if len(t) >= TOPIC_MIN_LETTERS and not t.isdigit())
+            # each distinct word hashed once (a page repeats its names and places)
+            out.update(zlib.crc32(t.encode()) for t in set(tokens) if len(t) >= TOPIC_MIN_LETTERS and not t.isdigit())
     return out
 
 
 def _jaccard(a: set[int], b: set[int]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)  # |a ∪ b| without building the union
 
 
 class SiteChrome:
@@ -106,11 +110,14 @@ class SiteChrome:
         if page in ids:  # the same paragraph twice on one page counts once
             self.keys[key] = [first, ids]
             return
-        different = sum(1 for i in ids if _jaccard(self.pages.get(i, set()), topic) < SAME_STORY)
+        seen_on = ids
         ids = [*ids, page][-MAX_IDS:]
         share = len(ids) / (page - first + 1)
         prose = len(key.split()) >= PROSE_WORDS and bool(_SENTENCE_END.search(paragraph))
-        if different + 1 >= MIN_STORIES and share >= (PROSE_SHARE if prose else MIN_SHARE):
+        # The topic comparisons (the costly part) only when the cheaper conditions already hold.
+        if (share >= (PROSE_SHARE if prose else MIN_SHARE) and len(seen_on) + 1 >= MIN_STORIES
+                and sum(1 for i in seen_on if _jaccard(self.pages.get(i, set()), topic) < SAME_STORY) + 1
+                >= MIN_STORIES):
             if len(self.learned) < MAX_LEARNED:
                 self.learned.add(key)
                 self.new_keys += 1
