@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import scrapy
+from protego import Protego
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -33,7 +34,6 @@ _XML_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|urlset|sitemapindex)[\s>]", re.I)
 CHILD_SITEMAP_PRIORITY = -100
 # Learning a site's article URL shapes reads at most this many of its sitemaps, and this many URLs of each.
 LEARN_SITEMAPS, LEARN_URLS = 3, 1000
-_ROBOTS_SITEMAP = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
 _WORDS = re.compile(r"[a-z]+")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
@@ -316,7 +316,7 @@ class NewsSpider(scrapy.Spider):
 
     def sitemaps_from_robots(self, response: Response, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
         text = response.body.decode("utf-8", "replace") if response.status == 200 else ""
-        named = [response.urljoin(u) for u in _ROBOTS_SITEMAP.findall(text)]
+        named = [response.urljoin(u) for u in Protego.parse(text).sitemaps]  # Scrapy's own robots.txt parser
         sitemaps = [u for u in named if self.config.matches_host(u)] or [response.urljoin("/sitemap.xml")]
         yield from self._learn_next_sitemap(tuple(sitemaps), listing, links, fetched=0)
 
