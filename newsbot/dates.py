@@ -8,12 +8,10 @@ Turkish day. The store keeps the page's own text beside the UTC value (`publishe
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")  # +03:00 all year since 2016; the zone database knows the years before
-_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def utcnow() -> datetime:
@@ -41,10 +39,6 @@ def to_utc(value: object) -> datetime | None:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=ISTANBUL).astimezone(timezone.utc)
     return None
-
-
-def is_day_only(value: object) -> bool:
-    return isinstance(value, str) and bool(_DAY_ONLY.fullmatch(value.strip()))
 
 
 def istanbul_day(value: object) -> str | None:

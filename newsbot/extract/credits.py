@@ -92,7 +92,6 @@ def host_brands(url: str) -> list[str]:
 @dataclass
 class Credits:
     agency: str | None = None
-    agency_rule: str | None = None  # label, byline or dateline: which rule found it
     editor: str | None = None
     own_credit: str | None = None  # a label credit naming the site itself ("Haber Kaynağı: <site>")
 
@@ -160,7 +159,7 @@ def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteName
             for value in _labelled(line, rules.agency_labels, rules):
                 code = _agency_of(value, site)
                 if code:
-                    found.agency, found.agency_rule = code, "label"
+                    found.agency = code
                     break
                 if found.own_credit is None and site.named_by(value):
                     found.own_credit = value
@@ -174,11 +173,11 @@ def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteName
     if found.own_credit is not None:
         return found  # the page names itself as the source: a byline or dateline of it is no agency's
     if found.agency is None and byline:
-        found.agency, found.agency_rule = byline, "byline"
+        found.agency = byline
     if found.agency is None:
         code = dateline_agency(area)
         if code:
-            found.agency, found.agency_rule = code, "dateline"
+            found.agency = code
     return found
 
 
