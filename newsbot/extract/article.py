@@ -26,7 +26,7 @@ from newsbot.extract.category import find_category
 from newsbot.extract.charset import decode_html, repair_text
 from newsbot.extract.credits import SiteNames, find_credits
 from newsbot.extract.dates import When, best_published, page_date, parse_date_line, parse_structured
-from newsbot.extract.dom import drop, lines_of, parse_html, select_first, text_of
+from newsbot.extract.dom import drop, lines_of, parse_html, select_first, string_of, text_of
 from newsbot.extract.page_area import read_area
 from newsbot.extract.page_kind import page_kind
 from newsbot.extract.site_template import SITE_TEMPLATES, SiteTemplates
@@ -77,11 +77,14 @@ def extract_article(
         selectors = dict(config.selectors)
     root = parse_html(decode_html(body, content_type))
     drop(root, selectors.get("drop"))  # before anything else: dropped chrome must not feed any field
+    # Every element's Python proxy, kept alive until the fields are read: each pass below walks the tree again,
+    # and lxml makes (and frees) a proxy for every element a walk meets unless one is alive already.
+    elements = list(root.iter())
     st = read_structured(root)
     area = read_area(root)  # the whole page's text, read before main-text extraction touches the tree
     site_names = _site_names(st)
     title_element = root.find(".//title")
-    own_site = SiteNames.of(site_names, title_element.text_content() if title_element is not None else "", url)
+    own_site = SiteNames.of(site_names, string_of(title_element) if title_element is not None else "", url)
     credits = find_credits(area, site=own_site)  # a credit naming the site itself is no agency
     repair_structure(root)  # layout tables, polls, related boxes, glued inline text (extract/structure.py)
 
@@ -115,6 +118,7 @@ def extract_article(
     if not fields["published_at"]:
         # Last: htmldate may clean the tree, and every other field has been read from it by now.
         fields["published_at"] = page_date(root, url)
+    del elements
     return fields
 
 
@@ -165,11 +169,11 @@ def _title_element(root: lxml.html.HtmlElement, site_names: list[str]) -> str:
     headline markup (a legacy table layout) still shows the headline as a bold line, which names the part
     of the <title> to keep."""
     element = root.find(".//title")
-    full = normalize_space(element.text_content()) if element is not None else ""
+    full = normalize_space(string_of(element)) if element is not None else ""
     if not full or not re.search(_SUFFIX_SEP, full):
         return full
     body = root.find("body")
-    shown = {normalize_space(el.text_content()) for el in body.iter("b", "strong", "font", "h2", "h3", "span", "div")
+    shown = {normalize_space(string_of(el)) for el in body.iter("b", "strong", "font", "h2", "h3", "span", "div")
              } if body is not None else set()
     parts = re.split(_SUFFIX_SEP, full)
     for end in range(len(parts) - 1, 0, -1):

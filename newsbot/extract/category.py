@@ -13,7 +13,7 @@ import lxml.etree
 import lxml.html
 
 from newsbot.article_urls import list_segments, same_site_path
-from newsbot.extract.dom import text_of
+from newsbot.extract.dom import string_of, text_of
 from newsbot.extract.field_rules import FieldRules, field_rules
 from newsbot.extract.page_area import PageArea, class_words
 from newsbot.extract.structured import ld_objects
@@ -110,7 +110,7 @@ def _menu(root: lxml.html.HtmlElement, url: str, rules: FieldRules) -> dict[str,
     menu: dict[str, tuple[str, str]] = {}
     for a in root.iter("a"):
         href = a.get("href")
-        name = normalize_space(a.text_content())  # a link's text: no line structure needed
+        name = normalize_space(string_of(a))  # a link's text: no line structure needed
         if not href or not name or len(words(name)) > rules.category_max_words:
             continue
         path = same_site_path(url, href)

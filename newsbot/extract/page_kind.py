@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from newsbot.article_urls import same_site_path
-from newsbot.extract.dom import text_of
+from newsbot.extract.dom import string_of, text_of
 from newsbot.extract.field_rules import FieldRules, field_rules
 from newsbot.extract.structured import Structured, ld_objects
 from newsbot.text import fold, words
@@ -112,7 +112,7 @@ def _link_blocks(root) -> list[tuple[str, str]]:
     found = []
     for a in root.iter("a"):
         href = a.get("href")
-        text = a.text_content() if href else ""
+        text = string_of(a) if href else ""
         if len(text.split()) < 3:  # cheap test first: most links are one or two words
             continue
         link_words = words(text)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import lxml.html
 
-from newsbot.extract.dom import BLOCK_TAGS, SKIP_TAGS
+from newsbot.extract.dom import BLOCK_TAGS, SKIP_TAGS, string_of
 from newsbot.text import letter_tuple
 
 CHROME_FILE = Path(__file__).resolve().parent.parent / "data" / "chrome.toml"
@@ -128,7 +128,7 @@ def drop_related_boxes(root: lxml.html.HtmlElement) -> None:
         for _ in range(BOX_MAX_LEVELS):
             if box is None or box.getparent() is None or box.tag in ("body", "html"):
                 break
-            if len(box.text_content()) > BOX_MAX_CHARS:
+            if len(string_of(box)) > BOX_MAX_CHARS:
                 break
             if _link_words(box) >= 3 and letter_tuple(_own_text(box)) in headings:
                 box.drop_tree()
