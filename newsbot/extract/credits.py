@@ -152,10 +152,13 @@ def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteName
     rules = rules or field_rules()
     found = Credits()
     byline: str | None = None
+    every = _label_pattern(rules.agency_labels + rules.editor_labels + rules.picture_words)
     for line in area.lines:
         if line.linked:
             continue
-        if found.agency is None:
+        # Most lines hold no label of any kind: one search of the folded line rules out both kinds of credit.
+        labelled = every.search(fold_chars(line.text)) is not None
+        if found.agency is None and labelled:
             for value in _labelled(line, rules.agency_labels, rules):
                 code = _agency_of(value, site)
                 if code:
@@ -163,7 +166,7 @@ def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteName
                     break
                 if found.own_credit is None and site.named_by(value):
                     found.own_credit = value
-        if found.editor is None:
+        if found.editor is None and labelled:
             for value in _labelled(line, rules.editor_labels, rules):
                 found.editor = _editor_of(value, rules)
                 if found.editor:

@@ -74,16 +74,26 @@ def _find(root: lxml.html.HtmlElement, path: tuple[str, ...]) -> list[lxml.html.
         return []
     level = [root]
     for step in path[1:]:
-        level = [child for el in level for child in el if isinstance(child.tag, str) and _step(child) == step]
+        # A step starts with its tag: that cheap test first, the class words only of children that pass it.
+        level = [child for el in level for child in el
+                 if isinstance(child.tag, str) and step.startswith(child.tag) and _step(child) == step]
         if not level:
             return []
     return level
 
 
 def _lines(container: lxml.html.HtmlElement) -> list[tuple[str, tuple[str, ...]]]:
-    """The container's lines with the path of the block each comes from."""
-    return [(text, _path(block, container) if block is not container else ()) for text, block in
-            block_lines(container)]
+    """The container's lines with the path of the block each comes from (each block's path made once: a block
+    gives several lines, and blocks share their ancestors' steps)."""
+    paths: dict[lxml.html.HtmlElement, tuple[str, ...]] = {container: ()}
+
+    def path(el: lxml.html.HtmlElement) -> tuple[str, ...]:
+        found = paths.get(el)
+        if found is None:
+            found = paths[el] = path(el.getparent()) + (_step(el),)
+        return found
+
+    return [(text, path(block)) for text, block in block_lines(container)]
 
 
 def _word_count(lines: list[str]) -> int:
