@@ -77,9 +77,6 @@ def extract_article(
         selectors = dict(config.selectors)
     root = parse_html(decode_html(body, content_type))
     drop(root, selectors.get("drop"))  # before anything else: dropped chrome must not feed any field
-    # Every element's Python proxy, kept alive until the fields are read: each pass below walks the tree again,
-    # and lxml makes (and frees) a proxy for every element a walk meets unless one is alive already.
-    elements = list(root.iter())
     st = read_structured(root)
     area = read_area(root)  # the whole page's text, read before main-text extraction touches the tree
     site_names = _site_names(st)
@@ -118,7 +115,6 @@ def extract_article(
     if not fields["published_at"]:
         # Last: htmldate may clean the tree, and every other field has been read from it by now.
         fields["published_at"] = page_date(root, url)
-    del elements
     return fields
 
 
