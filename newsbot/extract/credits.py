@@ -13,6 +13,7 @@ an agency, even when its first word is an agency's name: see `SiteNames`."""
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,9 +187,9 @@ def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteName
 
 def dateline_agency(area: PageArea) -> str | None:
     """The agency of a dateline opening the first prose line after the headline."""
-    prose = [ln for ln in area.lines if (ln.after_title or not area.title_found) and not ln.linked
-             and len(words(ln.text)) >= _PROSE_WORDS]
-    for line in prose[:_DATELINE_LINES]:
+    prose = (ln for ln in area.lines if (ln.after_title or not area.title_found) and not ln.linked
+             and len(words(ln.text)) >= _PROSE_WORDS)  # lazily: only the first lines of prose are read
+    for line in itertools.islice(prose, _DATELINE_LINES):
         match = _DATELINE.match(line.text)
         if match:
             code = agency_code(match.group(1))

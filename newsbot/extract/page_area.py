@@ -51,14 +51,16 @@ def _split_class(raw: str) -> frozenset[str]:
     return frozenset(fold(w) for w in _CLASS_SPLIT.split(raw) if w and w != "None")
 
 
-def _skipped(el: lxml.html.HtmlElement, tag: str, in_article: bool, keep: set, rules: FieldRules) -> bool:
+def _skipped(el: lxml.html.HtmlElement, tag: str, in_article: bool, keep: set, rules: FieldRules,
+             classes: frozenset[str]) -> bool:
+    """`classes`: the element's class_words (read once by the caller, which needs them too)."""
     if el in keep:
         return False
     if tag in rules.skip_tags or tag in SKIP_TAGS:
         return True
     if tag in rules.page_chrome_tags and not in_article:
         return True
-    return bool(class_words(el) & rules.skip_class_words)
+    return bool(classes & rules.skip_class_words)
 
 
 def read_area(root: lxml.html.HtmlElement, rules: FieldRules | None = None) -> PageArea:
@@ -98,7 +100,8 @@ def read_area(root: lxml.html.HtmlElement, rules: FieldRules | None = None) -> P
                 buf.append((node.tail, ctx[-1][0] > 0))
             continue
         links, words, in_article = ctx[-1]
-        if not tag or _skipped(node, tag, in_article, keep, rules):
+        classes = class_words(node) if tag else frozenset()
+        if not tag or _skipped(node, tag, in_article, keep, rules, classes):
             if node.tail:
                 buf.append((node.tail, links > 0))
             continue
@@ -108,7 +111,7 @@ def read_area(root: lxml.html.HtmlElement, rules: FieldRules | None = None) -> P
             links += 1
             if node.get("href"):
                 hrefs.append(node.get("href"))
-        ctx.append((links, words | class_words(node), in_article or tag in _ARTICLE_TAGS))
+        ctx.append((links, words | classes if classes else words, in_article or tag in _ARTICLE_TAGS))
         if node.text:
             buf.append((node.text, links > 0))
         stack.append((node, True))

@@ -44,7 +44,9 @@ class Structured:
 
 def _loads(raw: str) -> object:
     """JSON, or repaired JSON when the page's is malformed (a missing comma is common on Turkish sites)."""
-    raw = _CDATA.sub("", raw.strip())
+    raw = raw.strip()
+    if raw[:1] in "</" or raw.endswith(">"):  # the only texts a wrapper can open or close (an unanchored
+        raw = _CDATA.sub("", raw)  # regex tried at every position of a long JSON text costs more than the parse)
     if not raw:
         return None
     try:
