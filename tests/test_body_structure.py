@@ -12,7 +12,7 @@ import pytest
 from newsbot.extract import extract_article
 from newsbot.extract.body import article_text
 from newsbot.extract.charset import repair_text
-from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html
+from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html, string_of
 from newsbot.extract.structure import repair
 from newsbot.text import word_tuple
 
@@ -85,6 +85,23 @@ def test_an_unclosed_script_no_longer_swallows_the_article():
     # A "<script" inside a JS string (its close escaped) is not an unclosed script: no markup line follows it.
     in_string = '<script>var h = {"x": "<script src=a.js><\\/script>"};</script>\n<p>Metin</p>'
     assert close_unclosed_scripts(in_string) == in_string
+
+
+def test_script_tags_are_counted_whatever_their_case():
+    # Balanced in any ASCII case: left as it is. A dotted Turkish İ is no "i" of a tag name.
+    balanced = "<SCRIPT>a()</Script>\n<p>Metin</p><script>b()</SCRIPT><p>a <SCRİPT b</p>"
+    assert close_unclosed_scripts(balanced) == balanced
+    unclosed = "<p>Baş</p><Script>var reklam = 1;\n<p>Metin</p>"
+    assert close_unclosed_scripts(unclosed).count("</script>") == 1
+    assert lines_of(parse_html(close_unclosed_scripts(unclosed)).find("body"))[-1] == "Metin"
+
+
+def test_string_of_is_text_content():
+    root = parse_html("<body><div id=a>Bir <b>iki<i> üç</i></b>\n dört &amp; <span>beş</span>altı"
+                      "<script>x()</script>yedi<br>sekiz</div>dokuz</body>")
+    for el in root.iter():
+        assert string_of(el) == el.text_content()
+    assert string_of(root.find(".//div")) == "Bir iki üç\n dört & beşaltıx()yedisekiz"
 
 
 def test_mojibake_replacement_characters_and_dotted_i_are_repaired():

@@ -88,6 +88,16 @@ def test_jsonld_article_inside_graph_or_list(wrap):
     assert article["agency"] == "AA"
 
 
+@pytest.mark.parametrize("wrapped", [
+    "<!--{}-->", "//<![CDATA[\n{}\n//]]>", "<![CDATA[{}]]>", "  {}  ",
+])
+def test_jsonld_in_a_comment_or_cdata_wrapper_is_read(wrapped):
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Sarmalanmış başlık", "datePublished": "2025-06-01"})
+    html = page(f'<script type="application/ld+json">{wrapped.format(ld)}</script>')
+    article = extract_article(html.encode(), "http://example.com/a")
+    assert (article["title"], article["published_at"]) == ("Sarmalanmış başlık", "2025-06-01")
+
+
 # -- dates ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("line, published, updated", [
     ("12-07-2025 17:12", "2025-07-12T17:12:00+03:00", None),
