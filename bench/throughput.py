@@ -329,7 +329,7 @@ def run_crawl(mode: str, base: str, tmp: Path, run_id: str, args, mongo_uri: str
         result["documents"] = client[db]["articles"].count_documents({})
         client.drop_database(db)
         client.close()
-    if mode != "bare":
+    if mode != "bare" and not getattr(args, "keep_data", False):  # (bench/store_diff.py reads it afterwards)
         shutil.rmtree(tmp / ("data-" + run_id), ignore_errors=True)
     return result
 
