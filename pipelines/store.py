@@ -103,7 +103,9 @@ class StorePipeline:
 
     def process_item(self, item, spider=None):
         writes = take_writes(item)
-        doc = ItemAdapter(item).asdict()
+        # The fields as they are: article_op copies them (sanitize). ItemAdapter.asdict() would copy them a
+        # first time, testing every list element for being an item: ~10x the cost (~0.3 ms per article).
+        doc = dict(ItemAdapter(item).items())
         try:
             op = article_op(doc, utcnow())
         except ValueError:
