@@ -42,8 +42,10 @@ def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _count_links(body: bytes) -> int:
-    return body.count(b"<a ") + body.count(b"<A ")
+def _too_many_links(body: bytes, limit: int) -> bool:
+    """More than `limit` links ("<a " / "<A " tags) in the page. Every such tag holds a "<": counting that one
+    byte (a memchr pass) settles the question for ordinary pages at a third of the cost of counting the tags."""
+    return body.count(b"<") > limit and body.count(b"<a ") + body.count(b"<A ") > limit
 
 
 class NewsSpider(scrapy.Spider):
@@ -410,7 +412,7 @@ class NewsSpider(scrapy.Spider):
             self._skip(response, "binary_body", content_type or "")
             return
         max_links = self.settings.getint("NEWSBOT_MAX_LINKS_PER_ARTICLE", 5000)
-        if max_links and _count_links(response.body) > max_links:  # a link farm, not an article
+        if max_links and _too_many_links(response.body, max_links):  # a link farm, not an article
             self._skip(response, "too_many_links", f"more than {max_links} links")
             return
         maxsize = self.settings.getint("DOWNLOAD_MAXSIZE")
