@@ -35,7 +35,7 @@ def test_worker_count_setting():
 def test_pool_gives_the_inline_fields_and_survives_a_killed_worker():
     body = PAGE.read_bytes()
     config = load_sources().get("iha")
-    pool = ExtractionPool(1)
+    pool = ExtractionPool(1, config)  # the crawl's own config: the workers inherit it, pages go without it
     try:
         # Forked now, the worker knows what this process knows (e.g. the site templates it learned,
         # newsbot/extract/site_template.py): this process's next page and the worker's first give the same.

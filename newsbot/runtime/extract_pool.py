@@ -64,11 +64,22 @@ def _noop() -> None:
     return None
 
 
+# The source config of the pool's crawl, set before its workers are forked (they inherit it): pages of that
+# source are sent without it (pickling it costs more CPU than the page's bytes do).
+_POOL_CONFIG: SourceConfig | None = None
+
+
+def _extract_for_pool_config(body: bytes, url: str, content_type: str | None) -> dict:
+    return extract_page(body, url, _POOL_CONFIG, content_type)
+
+
 class ExtractionPool:
     """`await pool.extract(...)` gives extract_page's fields, computed in a worker process."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, config: SourceConfig | None = None) -> None:
+        global _POOL_CONFIG
         self.workers = workers
+        self.config = _POOL_CONFIG = config  # (one pool per crawl process)
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()  # the first failed page rebuilds the pool, once
@@ -99,7 +110,10 @@ class ExtractionPool:
         for attempt in (1, 2):
             pool = self._pool()
             try:
-                future = pool.submit(extract_page, body, url, config, content_type)
+                if config is not None and config is self.config:
+                    future = pool.submit(_extract_for_pool_config, body, url, content_type)
+                else:
+                    future = pool.submit(extract_page, body, url, config, content_type)
                 return await asyncio.wrap_future(future)
             except BrokenExecutor as exc:
                 self._rebuild(pool)

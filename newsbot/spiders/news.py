@@ -74,7 +74,7 @@ class NewsSpider(scrapy.Spider):
     def _configure(self, settings) -> None:
         workers = worker_count(settings.get("NEWSBOT_EXTRACT_WORKERS"))
         if workers:
-            self.extraction = ExtractionPool(workers)
+            self.extraction = ExtractionPool(workers, self.config)
             # Now: the crawl process has no other thread yet, so forking is safe (newsbot.runtime.child), and the
             # workers' warm-up overlaps the crawl's own set-up instead of holding the first pages back.
             self.extraction.warm()
