@@ -143,6 +143,9 @@ def test_stories_and_signatures_are_written_with_their_articles(store_backend):
         (s1,) = store.find(STORIES)
         found = store.signatures_by_bands(["1:bb", "9:zz"], T0 - timedelta(days=1))
         assert store.signatures_by_bands(["1:bb"], T0 + timedelta(days=1)) == []  # out of the window
+        # one the caller holds already (dedupe's recent signatures): its id only, in its place
+        assert store.signatures_by_bands(["1:bb"], T0 - timedelta(days=1), held={"https://a.example/1"}) == [
+            {"_id": "https://a.example/1"}]
         assert store.signatures(["https://a.example/1"])["https://a.example/1"]["story_id"] == "s1"
     assert [o["url"] for o in s1["outlets"]] == ["https://a.example/1", "https://b.example/1", "https://c.example/1"]
     assert s1["outlet_count"] == 3 and s1["agency"] == "AA" and s1["title"] == "t https://a.example/1"

@@ -181,3 +181,26 @@ def test_recent_signatures_keep_the_latest_and_forget_the_oldest_bands():
     assert [d["_id"] for d in recent.with_bands(["0:a", "1:b", "0:d"])] == ["u1", "u2"]
     recent.add({"_id": "u1", "bands": ["9:z"]})  # re-signed: its old bands are gone
     assert recent.with_bands(["0:a", "1:c"]) == [] and recent.by_band == {"0:d": "u2", "9:z": "u1"}
+
+
+def test_a_batch_sees_this_runs_copy_of_a_stored_signature_in_the_stored_place(store_backend):
+    """This run's recent signatures replace their stored copies (the store does not decode those) and keep the
+    stored order; a recent copy that no longer shares a band with the batch leaves the stored one in place."""
+    now = to_utc_naive("2026-10-05T05:00:00+03:00")
+
+    def sig(url: str, story: str, bands: list[str]) -> dict:
+        return {"_id": url, "story_id": story, "bands": bands, "minhash": b"\x00" * 8, "size": 20,
+                "published_at": now, "seen_at": now, "site": "x", "url": url, "scheme": "mh1-test"}
+
+    stored = [sig("https://a/1", "s-a", ["0:x"]), sig("https://b/1", "s-b-stored", ["0:x"]),
+              sig("https://d/1", "s-d-stored", ["1:y"])]
+    recent = RecentSignatures()
+    for doc in (sig("https://c/1", "s-c", ["0:x"]), sig("https://b/1", "s-b-recent", ["0:x"]),
+                sig("https://d/1", "s-d-recent", ["5:q"])):  # d re-signed: other bands
+        recent.add(doc)
+    with store_backend.store() as store:
+        assert not store.write([(SIGNATURES, doc) for doc in stored]).failed
+        index = BatchIndex(store, ["https://new/1"], ["0:x", "1:y"], now - timedelta(days=7), recent)
+        found = index.candidates(["0:x", "1:y"], now - timedelta(days=7))
+    assert [(d["_id"], d["story_id"]) for d in found] == [
+        ("https://a/1", "s-a"), ("https://b/1", "s-b-recent"), ("https://d/1", "s-d-stored"), ("https://c/1", "s-c")]

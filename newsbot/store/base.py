@@ -7,7 +7,7 @@ opened it (sqlite3 connections and the writer's batches are per thread); open on
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import datetime
 
 from newsbot.dates import istanbul_day
@@ -60,9 +60,11 @@ class Store(ABC):
         """The whole stored documents of these canonical URLs, by URL (tools, not a crawl's hot path)."""
 
     @abstractmethod
-    def signatures_by_bands(self, bands: list[str], not_before: datetime) -> list[dict]:
+    def signatures_by_bands(self, bands: list[str], not_before: datetime,
+                            held: Container[str] = frozenset()) -> list[dict]:
         """Signatures sharing a band key with `bands`, seen at or after `not_before`, in the order they were
-        first stored, each once, with their band keys; of every scheme (the caller refuses others)."""
+        first stored, each once, with their band keys; of every scheme (the caller refuses others). Those whose
+        id is in `held` (the caller has their document already) come as {"_id": id} only, in their place."""
 
     # -- status and health -------------------------------------------------------------------------
     @abstractmethod

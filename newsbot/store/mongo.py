@@ -7,7 +7,7 @@ before outlets are added to it. Indexes by name (part of the schema, README "Sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -186,13 +186,14 @@ class MongoStore(Store):
         urls = list(dict.fromkeys(urls))
         return {d["canonical_url"]: d for d in self.db[ARTICLES].find({"canonical_url": {"$in": urls}})} if urls else {}
 
-    def signatures_by_bands(self, bands: list[str], not_before: datetime) -> list[dict]:
+    def signatures_by_bands(self, bands: list[str], not_before: datetime,
+                            held: Container[str] = frozenset()) -> list[dict]:
         found: dict[str, dict] = {}
         bands = list(dict.fromkeys(bands))
         for start in range(0, len(bands), BAND_CHUNK):
             query = {"bands": {"$in": bands[start:start + BAND_CHUNK]}, "seen_at": {"$gte": not_before}}
             for doc in self.db[SIGNATURES].find(query):
-                found.setdefault(doc["_id"], doc)
+                found.setdefault(doc["_id"], {"_id": doc["_id"]} if doc["_id"] in held else doc)
         return list(found.values())
 
     def published_since(self, since: datetime) -> Iterable[tuple[str, datetime]]:

@@ -63,7 +63,10 @@ class BatchIndex:
     """newsbot.stories.SignatureIndex for one batch of articles: what the batch can need is read with two
     queries up front (the batch's own canonical URLs, and every signature sharing a band key with any
     article of the batch), overlaid with this run's recent signatures; signatures added during the batch
-    are seen by its later articles and kept in `added` (the caller hands them to the store stage)."""
+    are seen by its later articles and kept in `added` (the caller hands them to the store stage).
+
+    A recent signature sharing a band with the batch replaces its stored copy (the same article, signed by
+    this run) and keeps the stored copy's place; the store is told so (`held`) and does not decode it."""
 
     def __init__(self, store: Store | None, keys: list[str], bands: Iterable[str], not_before: datetime,
                  recent: RecentSignatures) -> None:
@@ -71,17 +74,25 @@ class BatchIndex:
         self.recent = recent
         self.known = store.signatures(keys) if store is not None else {}
         self.docs: dict[str, dict] = {}
+        self.position: dict[str, int] = {}  # id → order of first appearance (stored first, as a query gives them)
         self.by_band: dict[str, list[str]] = {}
-        stored = store.signatures_by_bands(bands, not_before) if store is not None and bands else []
-        for doc in stored + recent.with_bands(bands):
+        held = {doc["_id"]: doc for doc in recent.with_bands(bands)}
+        stored = store.signatures_by_bands(bands, not_before, held) if store is not None and bands else []
+        for doc in stored:
+            self._index(held.get(doc["_id"], doc))
+        for doc in held.values():
             self._index(doc)
         self.added: dict[str, dict] = {}
 
     def _index(self, doc: dict) -> None:
         old = self.docs.get(doc["_id"])
+        if old is doc:
+            return
         self.docs[doc["_id"]] = doc  # a newer copy replaces the stored one and keeps its place
+        self.position.setdefault(doc["_id"], len(self.position))
+        old_bands = set(old.get("bands") or ()) if old is not None else ()
         for band in doc.get("bands") or ():
-            if old is None or band not in (old.get("bands") or ()):
+            if band not in old_bands:
                 self.by_band.setdefault(band, []).append(doc["_id"])
 
     def get(self, key: str) -> dict | None:
@@ -90,9 +101,8 @@ class BatchIndex:
     def candidates(self, bands: list[str], not_before: datetime) -> Iterable[dict]:
         wanted = set(bands)
         ids = dict.fromkeys(i for band in bands for i in self.by_band.get(band, ()))
-        position = {k: n for n, k in enumerate(self.docs)}
         found = []
-        for i in sorted(ids, key=position.__getitem__):  # first stored first, as a query gives them
+        for i in sorted(ids, key=self.position.__getitem__):  # first stored first, as a query gives them
             doc = self.docs[i]
             if wanted.isdisjoint(doc.get("bands") or ()) or doc["seen_at"] < not_before:
                 continue  # a newer signature with other bands / out of the window
