@@ -46,6 +46,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsbot.crawl.middlewares.BackoffRetryMiddleware": 550,
     "newsbot.crawl.middlewares.RedirectLoopMiddleware": 610,
+    # the same meta refresh redirects without decoding pages that cannot hold one (at Scrapy's own place)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsbot.crawl.middlewares.UndecodedMetaRefreshMiddleware": 580,
     "newsbot.crawl.middlewares.RenderContextMiddleware": 950,
 }
 # A listing page follows at most this many article links (a page with 100,000 links is cut, and counted).

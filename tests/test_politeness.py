@@ -66,3 +66,23 @@ def test_user_agent_names_the_bot_and_the_contact_url(demo_site, crawl):
     assert result.returncode == 0
     assert agents == ["newsbot/0.1 (+https://haber.example/iletisim)"]
     assert demo_site.hits.get("/robots.txt") == 1
+
+
+def test_meta_refresh_is_followed_as_scrapy_does_without_decoding_pages_that_hold_none():
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.crawl.middlewares import UndecodedMetaRefreshMiddleware, may_refresh
+
+    middleware = UndecodedMetaRefreshMiddleware.from_crawler(get_crawler())  # Scrapy's METAREFRESH_* defaults
+    request = Request("https://haber.example/a")
+    moved = b'<html><head><META HTTP-EQUIV="Refresh" CONTENT="0; URL=/b"></head><body>' + b"x" * 50_000
+    refreshed = middleware.process_response(request, HtmlResponse(request.url, body=moved, request=request))
+    assert isinstance(refreshed, Request) and refreshed.url == "https://haber.example/b"
+    plain = HtmlResponse(request.url, body=b"<html><head><title>Haber</title></head><body>" + b"<p>x</p>" * 9000)
+    assert middleware.process_response(request, plain) is plain
+    assert may_refresh(moved) and not may_refresh(plain.body)
+    # a refresh past Scrapy's 4,096 characters is none; UTF-16 pages go to Scrapy's check
+    assert not may_refresh(b"<p>" + b"x" * 20_000 + b'<meta http-equiv="refresh" content="0; url=/b">')
+    assert may_refresh('<meta http-equiv="refresh" content="0; url=/b">'.encode("utf-16"))

@@ -10,6 +10,8 @@
   context names and closes a context once it has served NEWSBOT_RENDER_PAGES_PER_CONTEXT pages and
   its last page is done, so Chromium's memory does not grow over a long crawl.
 - abort_heavy_request is PLAYWRIGHT_ABORT_REQUEST: the browser never fetches images, fonts or media.
+- UndecodedMetaRefreshMiddleware replaces Scrapy's MetaRefreshMiddleware: the same redirects, without decoding
+  pages that cannot hold a refresh.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
@@ -214,3 +217,28 @@ class RedirectLoopMiddleware:
         if target in chain:
             raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
         return response
+
+
+# Scrapy looks for a refresh in the first 4,096 characters of the page's text: at most 4 bytes each.
+META_REFRESH_SCAN_BYTES = 4 * 4096 + 4  # (+ a byte order mark)
+
+
+def may_refresh(body: bytes) -> bool:
+    """False when the page's first 4,096 characters cannot declare a meta refresh: w3lib (2.5) only takes a
+    <meta> whose attributes hold "refresh" in any case (no Unicode letter lower-cases to one of its letters),
+    which in any ASCII-compatible encoding are those ASCII bytes; pages with NUL bytes (UTF-16/32) are decoded
+    as before."""
+    head = body[:META_REFRESH_SCAN_BYTES]
+    return b"\x00" in head or b"refresh" in head.lower()
+
+
+class UndecodedMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware (same settings, same redirects), except that a page whose bytes rule a
+    refresh out is not decoded: Scrapy decodes the whole page (response.text) to look at its first 4,096
+    characters, ~0.3 ms of the crawl process per 80 KB page, and nothing else in the crawl process needs
+    the text (extraction reads the bytes, in its workers)."""
+
+    def process_response(self, request, response, spider=None):
+        if not may_refresh(response.body):
+            return response
+        return super().process_response(request, response)
