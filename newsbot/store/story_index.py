@@ -24,6 +24,8 @@ class RecentSignatures:
     def __init__(self, size: int = 1000) -> None:
         self.size = max(0, int(size))
         self.docs: OrderedDict[str, dict] = OrderedDict()
+        self.added_at: dict[str, int] = {}  # id → when it was (last) added: the order of `docs`, looked up directly
+        self._count = 0
         # band → id, or a tuple of ids when several share it (rare): 42 bands per signature, so no set per band
         self.by_band: dict[str, str | tuple[str, ...]] = {}
 
@@ -32,6 +34,8 @@ class RecentSignatures:
         if not self.size:
             return
         self.docs[doc["_id"]] = doc
+        self._count += 1
+        self.added_at[doc["_id"]] = self._count
         for band in doc.get("bands") or ():
             have = self.by_band.get(band)
             self.by_band[band] = doc["_id"] if have is None else (*_ids(have), doc["_id"])
@@ -40,6 +44,7 @@ class RecentSignatures:
 
     def _drop(self, key: str) -> None:
         old = self.docs.pop(key, None)
+        self.added_at.pop(key, None)
         for band in (old or {}).get("bands") or ():
             rest = tuple(i for i in _ids(self.by_band.get(band)) if i != key)
             if rest:
@@ -52,7 +57,7 @@ class RecentSignatures:
 
     def with_bands(self, bands: Iterable[str]) -> list[dict]:
         ids = {i for band in bands for i in _ids(self.by_band.get(band))}
-        return [doc for key, doc in self.docs.items() if key in ids]
+        return [self.docs[key] for key in sorted(ids, key=self.added_at.__getitem__)]  # in the order of `docs`
 
 
 def _ids(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
