@@ -120,6 +120,7 @@ NEWSBOT_STORY_MIN_SHINGLES = 10
 NEWSBOT_STORY_WINDOW_HOURS = 36
 NEWSBOT_STORY_SIGNATURE_DAYS = 7
 NEWSBOT_DEDUPE_BATCH = 200  # articles per dedupe group commit (store reads and writes batched off the reactor thread)
+NEWSBOT_DEDUPE_BATCH_SECONDS = 0.05  # a batch waits this long after its first article for more (one read serves them)
 # This run's latest signatures kept in memory until the store stage has written them (dedupe only reads).
 NEWSBOT_DEDUPE_RECENT = 1000
 

@@ -19,7 +19,8 @@ If the store cannot be reached, the run goes on: stories are clustered against t
 signatures only (stat `newsbot/dedupe/store_error`), and revisions are not counted.
 
 Group commit: in a crawl (a running reactor) steps 2 and 3 run in a worker thread that takes the
-articles waiting in its queue as one batch (up to NEWSBOT_DEDUPE_BATCH, default 200) and makes a
+articles waiting in its queue, and those that come within NEWSBOT_DEDUPE_BATCH_SECONDS (0.05) of the
+first, as one batch (up to NEWSBOT_DEDUPE_BATCH, default 200) and makes a
 fixed number of store reads per batch — stored articles and signatures read with one query each, the
 batch clustered in order against them plus its own earlier articles — instead of several per article
 on the reactor thread. The results are those of clustering the articles one by one
@@ -33,6 +34,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -79,6 +81,7 @@ class DedupePipeline:
         self.stats = stats
         self.params = StoryParams.from_settings(settings)
         self.batch_size = max(1, settings.getint("NEWSBOT_DEDUPE_BATCH", 200))
+        self.batch_seconds = max(0.0, settings.getfloat("NEWSBOT_DEDUPE_BATCH_SECONDS", 0.05))
         self.store: Store | None = None
         self.clusterer: StoryClusterer | None = None
         self.recent = RecentSignatures(settings.getint("NEWSBOT_DEDUPE_RECENT", 1000))
@@ -241,9 +244,12 @@ class _Worker(threading.Thread):
                 if job is _STOP:
                     break
                 batch = [job]
+                # Articles come one at a time, a few ms apart: a batch waits a moment for the next ones, so
+                # its store reads serve several articles (one article per batch cost ~0.4 ms more each).
+                deadline = time.monotonic() + pipe.batch_seconds
                 while len(batch) < pipe.batch_size:
                     try:
-                        more = self.jobs.get_nowait()
+                        more = self.jobs.get(timeout=max(0.0, deadline - time.monotonic()))
                     except queue.Empty:
                         break
                     if more is _STOP:
