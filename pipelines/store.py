@@ -113,9 +113,7 @@ class StorePipeline:
                 self.stats.inc_value("newsbot/store/no_url")
             logger.warning("store: article without canonical_url or url not stored: %r", doc.get("title"))
             return item
-        self.writer.put(op)
-        for write in writes:  # after the article: a batch holds the story with the article it names
-            self.writer.put(write)
+        self.writer.put_many([op, *writes])  # after the article: a batch holds the story with the article it names
         return item
 
     async def close_spider(self, spider=None):

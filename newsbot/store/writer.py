@@ -113,6 +113,12 @@ class StoreWriter(threading.Thread):
     def put(self, op: Op) -> None:
         self._queue.put(op)
 
+    def put_many(self, ops: list[Op]) -> None:
+        """The ops in order, as one entry of the queue: the writer thread wakes once for them (an article's
+        document, signature and story), not once each."""
+        if ops:
+            self._queue.put(list(ops))
+
     def close(self, timeout: float | None = None) -> dict[str, int]:
         self._queue.put(_STOP)
         self.join(timeout)
@@ -141,7 +147,9 @@ class StoreWriter(threading.Thread):
                     op = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if op is not _STOP:
+                if isinstance(op, list):
+                    rest.extend(op)
+                elif op is not _STOP:
                     rest.append(op)
             self._to_spool(rest)
         finally:
@@ -162,7 +170,10 @@ class StoreWriter(threading.Thread):
                 self._flush(batch)
                 return
             if op is not None:
-                batch.append(op)
+                if isinstance(op, list):  # put_many
+                    batch.extend(op)
+                else:
+                    batch.append(op)
                 deadline = deadline or time.monotonic() + self.flush_seconds
             if len(batch) >= self.batch_size or (batch and time.monotonic() >= deadline):
                 self._flush(batch)
