@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 
 import lxml.html
 
 from newsbot.extract.dates import is_date_line
 from newsbot.extract.dom import lines_of, select_first, text_of
 from newsbot.extract.main_text import main_text
-from newsbot.text import normalize_space, words
+from newsbot.text import fold, normalize_space, words
 
 # Inside a configured body container these elements are the paragraphs and sub-headings.
 PARAGRAPH_TAGS = ("p", "h2", "h3", "h4")
@@ -117,6 +121,103 @@ def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[l
 
 def article_text(lead: str, body: list[str]) -> str:
     """`text`: the whole article as a reader sees it, in page order — the lead first (once: not again when
-    the body starts with it), then the body, paragraphs separated by blank lines."""
-    head = [lead] if lead and (not body or words(body[0]) != words(lead)) else []
+    the body holds it, where the page shows it: split_lead only looks at the body's first paragraphs), then
+    the body, paragraphs separated by blank lines."""
+    lead_words = words(lead) if lead else []
+    head = [lead] if lead_words and not any(words(p) == lead_words for p in body) else []
     return "\n\n".join(head + list(body))
+
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+FURNITURE_FILE = Path(__file__).resolve().parent.parent / "data" / "body.toml"
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The rules of newsbot/data/body.toml, compiled (phrases folded)."""
+
+    cross_links: re.Pattern
+    cross_max_words: int
+    headings: frozenset[tuple[str, ...]]
+    heading_max_words: int
+    tail_share: float
+    headline_words: int
+    notices: re.Pattern
+    notice_max_words: int
+    credits: re.Pattern
+    credit_max_words: int
+
+
+def _flat(text: str) -> str:
+    """Folded, and dotless ı read as i: these phrases are in many languages, and Turkish folding turns the
+    capital I of "Image", "Interesting" into ı."""
+    return fold(text).replace("ı", "i")
+
+
+def _letters(text: str) -> tuple[str, ...]:
+    return tuple(_LETTER_RUNS.findall(_flat(text)))
+
+
+def _alternatives(phrases: list[str]) -> str:
+    return "|".join(re.escape(_flat(p)) for p in sorted(phrases, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=2)
+def furniture(path: Path = FURNITURE_FILE) -> Furniture:
+    """Load (once) the furniture rules; a missing key stops with one line naming it."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        cross, more, notices, credits = raw["cross_links"], raw["more_stories"], raw["notices"], raw["picture_credits"]
+        labels = credits["labels"]  # "Fot. Name" needs no colon: a label that ends with "." stands alone
+        return Furniture(
+            cross_links=re.compile(r"^[\W_]*(?:" + _alternatives(cross["prefixes"]) + r")\s*[:»>|–-]"),
+            cross_max_words=int(cross["max_words"]),
+            headings=frozenset(t for t in (_letters(h) for h in more["headings"]) if t),
+            heading_max_words=int(more["max_words"]),
+            tail_share=float(more["tail_share"]),
+            headline_words=int(more["headline_words"]),
+            notices=re.compile("|".join(f"(?:{p})" for p in notices["patterns"])),
+            notice_max_words=int(notices["max_words"]),
+            credits=re.compile(r"^[(\s]*(?:(?:" + _alternatives([x for x in labels if not x.endswith(".")])
+                               + r")(?:\s+\w+)?\s*:|(?:" + _alternatives([x for x in labels if x.endswith(".")])
+                               + r")\s)|©"),
+            credit_max_words=int(credits["max_words"]),
+        )
+    except KeyError as exc:
+        raise ValueError(f"{path}: missing key {exc}") from None
+
+
+def _is_heading(paragraph: str, rules: Furniture) -> bool:
+    """A more-stories heading: one of the listed headings, or "<heading> …:" (a heading with its own words)."""
+    letters = _letters(paragraph)
+    if letters in rules.headings:
+        return True
+    return paragraph.rstrip().endswith(":") and any(
+        len(h) >= 2 and letters[: len(h)] == h for h in rules.headings if len(h) < len(letters))
+
+
+def drop_furniture(body: list[str], rules: Furniture | None = None) -> list[str]:
+    """The body without the page furniture main-text extraction keeps (newsbot/data/body.toml): links to other
+    stories ("Lea también: …"), more-stories headings and the headline list after them at the end, calls to
+    subscribe and advertising notices, picture credits. Only short paragraphs are tested: prose is kept."""
+    rules = rules or furniture()
+    out: list[str] = []
+    for i, para in enumerate(body):
+        count = len(para.split())
+        if count > rules.notice_max_words and count > rules.cross_max_words:
+            out.append(para)  # cheap test first: most paragraphs are prose
+            continue
+        folded = _flat(para)
+        if count <= rules.cross_max_words and rules.cross_links.match(folded):
+            continue
+        if count <= rules.notice_max_words and rules.notices.search(folded):
+            continue
+        if count <= rules.credit_max_words and rules.credits.search(folded):
+            continue
+        if count <= rules.heading_max_words and _is_heading(para, rules):
+            rest = body[i + 1:]
+            if i >= len(body) * rules.tail_share and all(len(p.split()) <= rules.headline_words for p in rest):
+                break  # a list of other stories closes the page: it goes with its heading
+            continue
+        out.append(para)
+    return out
