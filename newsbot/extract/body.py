@@ -129,6 +129,7 @@ def article_text(lead: str, body: list[str]) -> str:
 
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
 FURNITURE_FILE = Path(__file__).resolve().parent.parent / "data" / "body.toml"
 
 
@@ -140,10 +141,14 @@ class Furniture:
     cross_max_words: int
     headings: frozenset[tuple[str, ...]]
     heading_max_words: int
+    heading_prefixes: tuple[tuple[str, ...], ...]
+    prefix_words: int
     tail_share: float
     headline_words: int
     notices: re.Pattern
     notice_max_words: int
+    labels: re.Pattern
+    label_max_words: int
     credits: re.Pattern
     credit_max_words: int
 
@@ -162,38 +167,56 @@ def _alternatives(phrases: list[str]) -> str:
     return "|".join(re.escape(_flat(p)) for p in sorted(phrases, key=len, reverse=True))
 
 
+def _label_pattern(labels: list[str], anywhere: str = "") -> re.Pattern:
+    """A paragraph that starts with a label, up to one more word, then ":" ("Foto: …", "Image illustrative : …");
+    a label that ends with "." stands alone ("Fot. Name"). `anywhere`: also matched anywhere ("©")."""
+    colon = _alternatives([x for x in labels if not x.endswith(".")])
+    dotted = [x for x in labels if x.endswith(".")]
+    pattern = r"^[(\s]*(?:(?:" + colon + r")(?:\s+\w+)?\s*:"
+    pattern += (r"|(?:" + _alternatives(dotted) + r")\s" if dotted else "") + ")"
+    return re.compile(pattern + (f"|{anywhere}" if anywhere else ""))
+
+
 @functools.lru_cache(maxsize=2)
 def furniture(path: Path = FURNITURE_FILE) -> Furniture:
     """Load (once) the furniture rules; a missing key stops with one line naming it."""
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     try:
-        cross, more, notices, credits = raw["cross_links"], raw["more_stories"], raw["notices"], raw["picture_credits"]
-        labels = credits["labels"]  # "Fot. Name" needs no colon: a label that ends with "." stands alone
+        cross, more, notices = raw["cross_links"], raw["more_stories"], raw["notices"]
+        labels, credits = raw["labels"], raw["picture_credits"]
         return Furniture(
             cross_links=re.compile(r"^[\W_]*(?:" + _alternatives(cross["prefixes"]) + r")\s*[:»>|–-]"),
             cross_max_words=int(cross["max_words"]),
             headings=frozenset(t for t in (_letters(h) for h in more["headings"]) if t),
             heading_max_words=int(more["max_words"]),
+            heading_prefixes=tuple(t for t in (_letters(h) for h in more["prefixes"]) if t),
+            prefix_words=int(more["prefix_words"]),
             tail_share=float(more["tail_share"]),
             headline_words=int(more["headline_words"]),
             notices=re.compile("|".join(f"(?:{p})" for p in notices["patterns"])),
             notice_max_words=int(notices["max_words"]),
-            credits=re.compile(r"^[(\s]*(?:(?:" + _alternatives([x for x in labels if not x.endswith(".")])
-                               + r")(?:\s+\w+)?\s*:|(?:" + _alternatives([x for x in labels if x.endswith(".")])
-                               + r")\s)|©"),
+            labels=_label_pattern(labels["labels"]),
+            label_max_words=int(labels["max_words"]),
+            credits=_label_pattern(credits["labels"], anywhere="©"),
             credit_max_words=int(credits["max_words"]),
         )
     except KeyError as exc:
         raise ValueError(f"{path}: missing key {exc}") from None
 
 
-def _is_heading(paragraph: str, rules: Furniture) -> bool:
-    """A more-stories heading: one of the listed headings, or "<heading> …:" (a heading with its own words)."""
+def _heading(paragraph: str, rules: Furniture) -> str | None:
+    """"listed": one of the listed more-stories headings; "own": a heading with words of its own ("<heading> …:",
+    "Mehr zum Thema auf <site>"); None: no such heading."""
     letters = _letters(paragraph)
     if letters in rules.headings:
-        return True
-    return paragraph.rstrip().endswith(":") and any(
-        len(h) >= 2 and letters[: len(h)] == h for h in rules.headings if len(h) < len(letters))
+        return "listed"
+    if len(letters) <= rules.prefix_words and not _SENTENCE_END.search(paragraph) and any(
+            letters[: len(h)] == h for h in rules.heading_prefixes):
+        return "own"
+    if paragraph.rstrip().endswith(":") and any(
+            len(h) >= 2 and letters[: len(h)] == h for h in rules.headings if len(h) < len(letters)):
+        return "own"
+    return None
 
 
 def drop_furniture(body: list[str], rules: Furniture | None = None) -> list[str]:
@@ -214,10 +237,14 @@ def drop_furniture(body: list[str], rules: Furniture | None = None) -> list[str]
             continue
         if count <= rules.credit_max_words and rules.credits.search(folded):
             continue
-        if count <= rules.heading_max_words and _is_heading(para, rules):
-            rest = body[i + 1:]
-            if i >= len(body) * rules.tail_share and all(len(p.split()) <= rules.headline_words for p in rest):
-                break  # a list of other stories closes the page: it goes with its heading
+        if count <= rules.label_max_words and rules.labels.match(folded):
             continue
+        heading = _heading(para, rules) if count <= rules.heading_max_words else None
+        if heading:
+            rest = body[i + 1:]
+            if (heading == "listed" and i >= len(body) * rules.tail_share
+                    and all(len(p.split()) <= rules.headline_words for p in rest)):
+                break  # a list of other stories closes the page: it goes with its heading
+            continue  # a heading with words of its own may introduce the article's own links: they stay
         out.append(para)
     return out
