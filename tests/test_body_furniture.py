@@ -36,6 +36,14 @@ PROSA = ("Der Gemeinderat hat am Dienstag nach langer Debatte über Kosten und Z
     "Category : Press Releases",
     "Weitere Informationen:",
     "Mehr zum Thema auf example.org",
+    "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner.",
+    "For the latest stories download the Nationnews apps for iOS and Android.",
+    "¡Mira lo que tiene nuestro canal de YouTube!",
+    "© 2022, Example News. This article is the copyrighted property of Example News.",
+    "Materiał chroniony prawem autorskim - zasady przedruków określa regulamin.",
+    "Verraten Sie gerne in den Kommentaren: Was bedeutet der Preis für Sie?",
+    "Cristina Kirchner y Alberto Fernández, en el Congreso (Foto: Natacha Pisarenko/Pool via REUTERS).",
+    "Hier geht es zur neuen Vorstandsstruktur",
 ])
 def test_furniture_line_leaves_the_body(furniture):
     assert drop_furniture([PROSE, furniture, PROSA]) == [PROSE, PROSA]

@@ -151,6 +151,8 @@ class Furniture:
     label_max_words: int
     credits: re.Pattern
     credit_max_words: int
+    caption_credit: re.Pattern
+    caption_words: int
 
 
 def _flat(text: str) -> str:
@@ -199,6 +201,8 @@ def furniture(path: Path = FURNITURE_FILE) -> Furniture:
             label_max_words=int(labels["max_words"]),
             credits=_label_pattern(credits["labels"], anywhere="©"),
             credit_max_words=int(credits["max_words"]),
+            caption_credit=re.compile(r"\((?:" + _alternatives(credits["labels"]) + r")\s*:[^()]*\)\W*$"),
+            caption_words=int(credits["caption_words"]),
         )
     except KeyError as exc:
         raise ValueError(f"{path}: missing key {exc}") from None
@@ -227,7 +231,7 @@ def drop_furniture(body: list[str], rules: Furniture | None = None) -> list[str]
     out: list[str] = []
     for i, para in enumerate(body):
         count = len(para.split())
-        if count > rules.notice_max_words and count > rules.cross_max_words:
+        if count > max(rules.notice_max_words, rules.cross_max_words, rules.caption_words):
             out.append(para)  # cheap test first: most paragraphs are prose
             continue
         folded = _flat(para)
@@ -236,6 +240,8 @@ def drop_furniture(body: list[str], rules: Furniture | None = None) -> list[str]
         if count <= rules.notice_max_words and rules.notices.search(folded):
             continue
         if count <= rules.credit_max_words and rules.credits.search(folded):
+            continue
+        if count <= rules.caption_words and rules.caption_credit.search(folded):
             continue
         if count <= rules.label_max_words and rules.labels.match(folded):
             continue
