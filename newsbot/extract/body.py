@@ -141,11 +141,14 @@ class Furniture:
     cross_max_words: int
     headings: frozenset[tuple[str, ...]]
     heading_max_words: int
-    heading_prefixes: tuple[tuple[str, ...], ...]
+    heading_prefixes: dict[str, tuple[tuple[str, ...], ...]]  # by first word: a test per line is a lookup
+    headings_by_word: dict[str, tuple[tuple[str, ...], ...]]
+    heading_words: frozenset[str]  # first words of every heading and prefix
     prefix_words: int
     tail_share: float
     headline_words: int
     notices: re.Pattern
+    notice_keys: tuple[str, ...]  # each pattern's leading literal: the regex runs only when one is present
     notice_max_words: int
     labels: re.Pattern
     label_max_words: int
@@ -191,11 +194,14 @@ def furniture(path: Path = FURNITURE_FILE) -> Furniture:
             cross_max_words=int(cross["max_words"]),
             headings=frozenset(t for t in (_letters(h) for h in more["headings"]) if t),
             heading_max_words=int(more["max_words"]),
-            heading_prefixes=tuple(t for t in (_letters(h) for h in more["prefixes"]) if t),
+            heading_prefixes=_by_first_word(_letters(h) for h in more["prefixes"]),
+            headings_by_word=_by_first_word(_letters(h) for h in more["headings"] if len(_letters(h)) >= 2),
+            heading_words=frozenset(_letters(h)[0] for h in more["headings"] + more["prefixes"] if _letters(h)),
             prefix_words=int(more["prefix_words"]),
             tail_share=float(more["tail_share"]),
             headline_words=int(more["headline_words"]),
             notices=re.compile("|".join(f"(?:{p})" for p in notices["patterns"])),
+            notice_keys=tuple(dict.fromkeys(_leading_literal(p) for p in notices["patterns"])),
             notice_max_words=int(notices["max_words"]),
             labels=_label_pattern(labels["labels"]),
             label_max_words=int(labels["max_words"]),
@@ -208,17 +214,44 @@ def furniture(path: Path = FURNITURE_FILE) -> Furniture:
         raise ValueError(f"{path}: missing key {exc}") from None
 
 
+def _by_first_word(phrases) -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            found.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(group) for word, group in found.items()}
+
+
+_REGEX_META = re.compile(r"[\\.^$*+?{}\[\]|()]")
+
+
+def _leading_literal(pattern: str) -> str:
+    """The plain text every match of `pattern` contains: its start up to the first regex syntax, after any
+    leading anchors ("^", "\\b", "\\W*", "\\*?"); a character made optional by a quantifier is left out.
+    "" when there is none (the pattern then always runs)."""
+    rest = re.sub(r"^(?:\^|\\b|\\W\*|\\\*\?)+", "", pattern)
+    meta = _REGEX_META.search(rest)
+    literal = rest if meta is None else rest[: meta.start()]
+    if meta is not None and meta.group() in "?*{":
+        literal = literal[:-1]
+    return literal
+
+
 def _heading(paragraph: str, rules: Furniture) -> str | None:
     """"listed": one of the listed more-stories headings; "own": a heading with words of its own ("<heading> …:",
     "Mehr zum Thema auf <site>"); None: no such heading."""
+    start = _LETTER_RUNS.search(_flat(paragraph))
+    if start is None or start.group() not in rules.heading_words:
+        return None  # cheap test first: most lines start with no heading's first word
     letters = _letters(paragraph)
     if letters in rules.headings:
         return "listed"
-    if len(letters) <= rules.prefix_words and not _SENTENCE_END.search(paragraph) and any(
-            letters[: len(h)] == h for h in rules.heading_prefixes):
+    first = letters[0]
+    if first in rules.heading_prefixes and len(letters) <= rules.prefix_words and not _SENTENCE_END.search(
+            paragraph) and any(letters[: len(h)] == h for h in rules.heading_prefixes[first]):
         return "own"
-    if paragraph.rstrip().endswith(":") and any(
-            len(h) >= 2 and letters[: len(h)] == h for h in rules.headings if len(h) < len(letters)):
+    if first in rules.headings_by_word and paragraph.rstrip().endswith(":") and any(
+            letters[: len(h)] == h for h in rules.headings_by_word[first] if len(h) < len(letters)):
         return "own"
     return None
 
@@ -237,7 +270,8 @@ def drop_furniture(body: list[str], rules: Furniture | None = None) -> list[str]
         folded = _flat(para)
         if count <= rules.cross_max_words and rules.cross_links.match(folded):
             continue
-        if count <= rules.notice_max_words and rules.notices.search(folded):
+        if count <= rules.notice_max_words and any(key in folded for key in rules.notice_keys) and (
+                rules.notices.search(folded)):
             continue
         if count <= rules.credit_max_words and rules.credits.search(folded):
             continue
