@@ -115,3 +115,14 @@ def test_furniture_leaves_real_pages_and_their_content_stays(group):
             assert _norm(snippet) not in text, (name, snippet)
         for snippet in entry["with"]:
             assert _norm(snippet) in text, (name, snippet)
+
+
+def test_every_alternative_of_a_notice_pattern_is_tried(tmp_path):
+    # The notice regexes run only when a pattern's leading text is present: a pattern with a top-level "|"
+    # must still match by its second alternative.
+    from newsbot.extract.body import FURNITURE_FILE, furniture
+
+    data = FURNITURE_FILE.read_text(encoding="utf-8").replace('    "newsletter",\n', '    "bülten|abone ol",\n', 1)
+    path = tmp_path / "body.toml"
+    path.write_text(data, encoding="utf-8")
+    assert drop_furniture([PROSE, "Hemen abone olun!"], furniture(path)) == [PROSE]

@@ -228,7 +228,14 @@ _REGEX_META = re.compile(r"[\\.^$*+?{}\[\]|()]")
 def _leading_literal(pattern: str) -> str:
     """The plain text every match of `pattern` contains: its start up to the first regex syntax, after any
     leading anchors ("^", "\\b", "\\W*", "\\*?"); a character made optional by a quantifier is left out.
-    "" when there is none (the pattern then always runs)."""
+    "" when there is none (the pattern then always runs), also for a pattern with a top-level "|"."""
+    depth = 0
+    for i, ch in enumerate(pattern):
+        if ch == "\\" or (i and pattern[i - 1] == "\\"):
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "|" and depth == 0:
+            return ""
     rest = re.sub(r"^(?:\^|\\b|\\W\*|\\\*\?)+", "", pattern)
     meta = _REGEX_META.search(rest)
     literal = rest if meta is None else rest[: meta.start()]
