@@ -12,8 +12,8 @@ virtual environment with news-please is given), on two corpora in ../shared/corp
 What text is compared ("main text"):
 - trafilatura: `trafilatura.extract(..., include_comments=False, include_tables=True)` — its main text,
   which contains the lead paragraph when the page's article body contains it.
-- newsbot: `extract_article()` gives the lead apart from the body (the body never repeats it), so its
-  main text is lead + body, in that order ("newsbot"), and the same after the chrome-stripping stage
+- newsbot: `extract_article()` gives the lead apart from the body; its main text is the stored `text`
+  (`article_text`: the lead once, then the body; "newsbot"), and the same after the chrome-stripping stage
   of the pipeline ("newsbot+strip": what a crawl stores). On the Turkish set newsbot's own contract is also
   scored: body alone against `articleBody` (the ground truth without the summary).
 - news-please: `NewsPlease.from_html(...)`: description (its lead) + maintext when maintext does not
@@ -156,8 +156,10 @@ def texts(system: str, result: dict) -> dict[str, str]:
     if "error" in result and not result.get("title") and not result.get("text") and not result.get("body"):
         return {}
     if system == "newsbot":
-        lead = [result["lead"]] if result["lead"] else []
-        return {"newsbot": "\n".join(lead + result["body"]), "newsbot+strip": "\n".join(lead + result["body_stripped"]),
+        from newsbot.extract.body import article_text  # the stored `text`: lead once, then the body
+
+        return {"newsbot": article_text(result["lead"], result["body"]),
+                "newsbot+strip": article_text(result["lead"], result["body_stripped"]),
                 "newsbot body": "\n".join(result["body"])}
     return {system: result.get("text") or ""}
 

@@ -35,9 +35,16 @@ def page_kind(root: lxml.html.HtmlElement, st: Structured, url: str, title: str,
         return SOFT_404
     if _gallery(root, st, body, rules):
         return GALLERY
-    if _listing(root, url, body, body_words, rules):
+    if _listing_type(root, st, rules) or _listing(root, url, body, body_words, rules):
         return LISTING
     return None
+
+
+def _listing_type(root, st: Structured, rules: FieldRules) -> bool:
+    """The page's JSON-LD calls the page itself a collection (CollectionPage, SearchResultsPage, ProfilePage:
+    category, search and author pages) and describes no article: a listing even when its teasers are too few
+    or too short for the teaser test (a category page that opens with a long description)."""
+    return not st.article and bool(ld_objects(root, set(rules.listing_types)))
 
 
 def _says(text: str, rules: FieldRules) -> bool:
