@@ -131,7 +131,8 @@ def test_every_alternative_of_a_notice_pattern_is_tried(tmp_path):
     # must still match by its second alternative.
     from newsbot.extract.body import FURNITURE_FILE, furniture
 
-    data = FURNITURE_FILE.read_text(encoding="utf-8").replace('    "\\\\bour newsletters?\\\\b",\n', '    "bülten|abone ol",\n', 1)
+    first = '    "\\\\bour newsletters?\\\\b",\n'
+    data = FURNITURE_FILE.read_text(encoding="utf-8").replace(first, '    "bülten|abone ol",\n', 1)
     path = tmp_path / "body.toml"
     path.write_text(data, encoding="utf-8")
     assert drop_furniture([PROSE, "Hemen abone olun!"], furniture(path)) == [PROSE]
