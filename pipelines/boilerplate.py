@@ -8,10 +8,10 @@ next crawl starts knowing it:
 - written by the store stage, the one writer: the site's state rides with an article
   (pipelines.store.attach_writes) every `NEWSBOT_LEARN_CHROME_SAVE_PAGES` pages of the site, and once
   more when the store stage closes (signal pipelines.store.store_closing). Not more often: a site's state
-  reaches ~1.1 MB of JSON on the realistic bench (5,000 candidate lines, 200 pages' topics), ~45 ms of the
-  crawl process's CPU to write into the embedded store; saved with every page that taught something, or
-  every 50 pages, it cost the crawl ~1–2 ms per page. A crawl that dies keeps what it learned up to its
-  last save;
+  (5,000 candidate digests, 24 pages' topics) reaches ~0.4 MB of JSON (it was ~1.1 MB with the candidates'
+  text and 200 pages' topics, ~45 ms of the crawl process's CPU to write into the embedded store); saved
+  with every page that taught something, or every 50 pages, it cost the crawl ~1–2 ms per page. A crawl
+  that dies keeps what it learned up to its last save;
   the store keeps the union of the keys every crawl learned, so a crawl that started afresh never drops them.
 Settings: `NEWSBOT_LEARN_CHROME` (default True), `NEWSBOT_LEARN_CHROME_SAVE_PAGES` (500).
 Stats: `newsbot/chrome/learned` (paragraphs removed), `newsbot/chrome/learned_new` (paragraphs learned in

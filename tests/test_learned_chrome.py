@@ -4,6 +4,7 @@ embedded store), written through the store stage."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from newsbot.extract.learned_chrome import SiteChrome, paragraph_key
+from newsbot.extract.learned_chrome import LEARN_SPAN, SiteChrome, paragraph_key
 from newsbot.items import Article
 from newsbot.store import LEARNED_CHROME, StoreConfig, learned_chrome_op
 from pipelines.boilerplate import LearnedBoilerplatePipeline
@@ -74,6 +75,33 @@ def test_a_formula_sentence_on_some_stories_is_not_learned():
         assert all(k for p, k in zip(paras, keep, strict=True) if p == formula), n
     assert paragraph_key(formula) not in site.learned
 
+
+
+def test_a_long_crawls_state_stays_small_and_holds_no_article_text():
+    site = SiteChrome()
+    stories = sorted(STORIES)
+    for n in range(3 * LEARN_SPAN):
+        site.observe(page(stories[n % len(stories)], n))
+    state = site.to_dict()
+    assert paragraph_key(TOP) in site.learned and paragraph_key(ADDRESS) in site.learned
+    # candidates are tracked by digest: no article paragraph's text is kept, and only the topics of the pages
+    # a candidate can still be learned on
+    text = json.dumps(state, ensure_ascii=False)
+    assert not [p for s in stories for p in article_paragraphs(s) if paragraph_key(p) in text]
+    assert len(state["pages"]) == LEARN_SPAN and len(state["keys"]) > LEARN_SPAN
+
+
+def test_a_state_saved_with_the_candidates_text_goes_on_learning():
+    site = SiteChrome()
+    for n, story in enumerate(["s01", "s02"]):
+        site.observe(page(story, n))
+    # the state as version 2 saved it: the widget seen on pages 0 and 1, by its text
+    saved = {**site.to_dict(), "version": 2, "keys": [{"key": paragraph_key(WIDGET), "first": 0, "pages": [0, 1]}]}
+    paras = page("s03", 2)
+    keep = dict(zip(paras, SiteChrome(saved).observe(paras), strict=True))
+    assert keep[WIDGET] is False and keep[TOP] is True  # the third sighting of the widget; TOP: its first
+    without = dict(zip(paras, SiteChrome({**saved, "keys": []}).observe(paras), strict=True))
+    assert without[WIDGET] is True
 
 def _item(story: str, n: int, site: str = "ornek.example") -> Article:
     return Article(url=f"http://{site}/haber/{n}", site=site, title=STORIES[story]["title"], body=page(story, n))

@@ -10,17 +10,29 @@ different stories only when the rest of their text shares few words.
 of lists of small documents — no data as mapping keys and no arrays directly in arrays, so MongoDB and
 FerretDB, which refuses nested arrays, store it as is). pipelines/boilerplate.py keeps each site's
 state in the store (`learned_chrome` collection) between crawls.
+
+Memory: a candidate paragraph is tracked by a 64-bit digest of its key, not by its text (most candidates
+are article paragraphs seen once, up to 80 words each); only learned keys keep their text. A candidate
+can only be learned within LEARN_SPAN pages of its first sighting, so only that many pages' topics are
+kept, and a candidate seen again past its span keeps no page ids (it stays tracked, so that it is never
+learned, as before). Measured on the bodies of 2,000 realistic bench pages with chrome lines added: the
+state takes 1.5 MiB of Python objects instead of 6.7, its JSON 0.37 MB instead of 2.6, with the same keys
+learned and the same paragraphs removed, also across a save and reload.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections import OrderedDict
 
 from newsbot.text import fold
 
-STATE_VERSION = 2  # 1: the same with mappings keyed by paragraph / page id (never stored outside files)
+# 3: candidates by key digest, page topics of the last LEARN_SPAN pages; 2: the same by key text, the
+# topics of 200 pages (read, converted); 1: mappings keyed by paragraph / page id (never stored outside files)
+STATE_VERSION = 3
+READABLE_VERSIONS = (2, 3)
 # A paragraph is learned when seen on at least MIN_STORIES pages that are different stories from the page
 # where it is seen now, and on at least MIN_SHARE of the site's pages since it first appeared (chrome is on
 # (nearly) every page of a template; a formula sentence such as "Olayla ilgili soruşturma başlatıldı." is
@@ -37,10 +49,14 @@ SAME_STORY = 0.2
 TOPIC_MIN_LETTERS = 5
 ARTICLE_WORDS = 12
 # Bounds, so a long crawl's memory and the saved file stay small.
-MAX_PAGES = 200  # topic word sets kept (the most recent pages)
 MAX_KEYS = 5000  # candidate paragraphs tracked
 MAX_IDS = 12  # page ids kept per candidate
 MAX_LEARNED = 2000
+# A candidate is learned only while its share holds: at most MAX_IDS sightings over the pages since its first,
+# so only within MAX_IDS / MIN_SHARE pages of it. Later it can never be learned (its ids are dropped), and a
+# page's topic is never looked at again once this many newer pages came: only these are kept.
+LEARN_SPAN = int(MAX_IDS / min(MIN_SHARE, PROSE_SHARE))
+_PAST_SPAN = (-1, ())  # a candidate past its span: first page "before any", no ids (shared by all of them)
 
 _TOKEN = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")  # 1.234 / 2,5 / 17:12 are one number
@@ -50,6 +66,11 @@ _SENTENCE_END = re.compile(r"[.!?…]\W*$")
 def paragraph_key(paragraph: str) -> str:
     """Folded words with every number as 0: "Bu haber 1.234 kez okundu" and "… 2.047 …" are one key."""
     return " ".join(_TOKEN.findall(_NUMBER.sub("0", fold(paragraph))))
+
+
+def key_digest(key: str) -> int:
+    """A paragraph key's 64-bit digest (signed: a BSON int64), stable across processes and crawls."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def _topic(paragraphs: list[str]) -> set[int]:
@@ -75,18 +96,19 @@ class SiteChrome:
     paragraph, True to keep it."""
 
     def __init__(self, data: dict | None = None) -> None:
-        data = data if data and data.get("version") == STATE_VERSION else {}
+        data = data if data and data.get("version") in READABLE_VERSIONS else {}
+        digest = key_digest if data.get("version") == 2 else int  # version 2 kept the key's text
         self.learned: set[str] = set(data.get("learned", []))
-        # key -> [first page id, [page ids]]; oldest first (evicted first).
-        self.keys: OrderedDict[str, list] = OrderedDict(
-            (str(k["key"]), [int(k["first"]), [int(i) for i in k["pages"]]]) for k in data.get("keys", []))
+        # key digest -> (first page id, (page ids)); least recently seen first (evicted first).
+        self.keys: OrderedDict[int, tuple[int, tuple[int, ...]]] = OrderedDict(
+            (digest(k["key"]), (int(k["first"]), tuple(int(i) for i in k["pages"]))) for k in data.get("keys", []))
         self.pages: OrderedDict[int, set[int]] = OrderedDict(
-            (int(p["page"]), {int(t) for t in p["topic"]}) for p in data.get("pages", []))
+            (int(p["page"]), {int(t) for t in p["topic"]}) for p in data.get("pages", [])[-LEARN_SPAN:])
         self.next_id: int = int(data.get("next_id", 0))
         self.new_keys = 0  # learned since this object was made (a stat)
 
     def to_dict(self) -> dict:
-        """The state, oldest first: keys as {key, first page id, pages: [ids]}, pages as {page, topic}."""
+        """The state, oldest first: keys as {key digest, first page id, pages: [ids]}, pages as {page, topic}."""
         return {"version": STATE_VERSION, "learned": sorted(self.learned),
                 "keys": [{"key": k, "first": first, "pages": list(ids)} for k, (first, ids) in self.keys.items()],
                 "pages": [{"page": n, "topic": sorted(topic)} for n, topic in self.pages.items()],
@@ -106,12 +128,16 @@ class SiteChrome:
         return [k not in self.learned for k in keys]
 
     def _count(self, key: str, page: int, topic: set[int], paragraph: str) -> None:
-        first, ids = self.keys.pop(key, [page, []])
+        digest = key_digest(key)
+        first, ids = self.keys.pop(digest, (page, ()))
+        if page - first >= LEARN_SPAN:  # can never be learned now: still tracked (as before), without ids
+            self._track(digest, _PAST_SPAN)
+            return
         if page in ids:  # the same paragraph twice on one page counts once
-            self.keys[key] = [first, ids]
+            self.keys[digest] = (first, ids)
             return
         seen_on = ids
-        ids = [*ids, page][-MAX_IDS:]
+        ids = (*ids, page)[-MAX_IDS:]
         share = len(ids) / (page - first + 1)
         prose = len(key.split()) >= PROSE_WORDS and bool(_SENTENCE_END.search(paragraph))
         # The topic comparisons (the costly part) only when the cheaper conditions already hold.
@@ -122,11 +148,14 @@ class SiteChrome:
                 self.learned.add(key)
                 self.new_keys += 1
             return
-        self.keys[key] = [first, ids]
+        self._track(digest, (first, ids))
+
+    def _track(self, digest: int, entry: tuple[int, tuple[int, ...]]) -> None:
+        self.keys[digest] = entry
         while len(self.keys) > MAX_KEYS:
             self.keys.popitem(last=False)
 
     def _remember(self, page: int, topic: set[int]) -> None:
         self.pages[page] = topic
-        while len(self.pages) > MAX_PAGES:
+        while len(self.pages) > LEARN_SPAN:
             self.pages.popitem(last=False)
