@@ -63,3 +63,38 @@ def test_the_extension_trims_while_the_spider_runs():
     finally:
         crawler.signals.send_catch_log(signals.spider_closed, spider=None, reason="finished")
     assert not ext.loop.running
+
+
+WORKER_HOLES = r"""
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from newsbot.runtime.child import child_pool
+from newsbot.runtime.malloc_tuning import TRIM_SECONDS
+
+def rss():
+    return [int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:")][0]
+
+KEEP = []
+
+def make_holes():
+    blocks = []
+    for _ in range(3000):
+        blocks.append(bytearray(60_000))
+        KEEP.append(bytearray(1_000))
+    blocks.clear()
+    return rss()
+
+pool = child_pool(1)
+freed = pool.submit(make_holes).result()
+time.sleep(3 * TRIM_SECONDS)
+print(json.dumps({{"freed": freed, "later": pool.submit(rss).result()}}))
+pool.shutdown()
+"""
+
+
+def test_an_extraction_worker_gives_freed_heap_pages_back_while_it_waits():
+    script = WORKER_HOLES.format(root=str(Path(__file__).resolve().parent.parent))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    kib = json.loads(out.stdout)
+    assert kib["freed"] - kib["later"] > 100_000, kib  # the worker's own thread trimmed its heap
