@@ -197,8 +197,13 @@ def become_subreaper() -> None:
 
 
 def child_pids_of_self() -> set[int]:
-    return {int(c) for task in Path("/proc/self/task").iterdir()
-            for c in (task / "children").read_text().split()}
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            pids.update(int(c) for c in (task / "children").read_text().split())
+        except FileNotFoundError:  # a thread (the sampler) ended meanwhile
+            continue
+    return pids
 
 
 def reap_orphans(keep: set[int], timeout: float = 30.0) -> float:
