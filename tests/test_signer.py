@@ -203,7 +203,7 @@ def test_fold_and_word_tuple_caches_see_the_same_calls(signer):
 
     want, got = _cache_trace(old), _cache_trace(new)
     assert got == want
-    assert got[0].maxsize == 8192 and got[1].maxsize == text_mod._TOKEN_CACHE == 2048
+    assert got[0].maxsize == text_mod._FOLD_CACHE == 2048 and got[1].maxsize == text_mod._TOKEN_CACHE == 512
 
 
 def test_datasketch_not_imported_to_sign_with_the_default_settings():
