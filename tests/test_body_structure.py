@@ -12,9 +12,9 @@ import pytest
 from newsbot.extract import extract_article
 from newsbot.extract.body import article_text
 from newsbot.extract.charset import repair_text
-from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html, string_of
+from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html, string_of, text_of
 from newsbot.extract.structure import repair
-from newsbot.text import word_tuple
+from newsbot.text import normalize_space, word_tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSITES = ROOT / "tests" / "fixtures" / "devsites"
@@ -102,6 +102,18 @@ def test_string_of_is_text_content():
     for el in root.iter():
         assert string_of(el) == el.text_content()
     assert string_of(root.find(".//div")) == "Bir iki üç\n dört & beşaltıx()yedisekiz"
+
+
+def test_text_of_is_its_lines_on_one_line():
+    """text_of reads the text once with a space at each block and <br> instead of making the lines: the same
+    words, split at the same places, as joining lines_of (skipped elements, comments, glued inline text)."""
+    root = parse_html("<html><head><title>T</title></head><body><div>Bir<b>iki</b><p>üç\xa0 dört</p>beş"
+                      "<br>altı<span>yedi<script>x()</script></span><!-- not text --><form>form</form>"
+                      "<ul><li>a<li> b </ul>sekiz<h2>  </h2><i>dokuz</i></div>on<svg><text>svg</text></svg>"
+                      "</body></html>")
+    for el in root.iter():
+        assert text_of(el) == normalize_space(" ".join(lines_of(el)))
+    assert text_of(root) == "Biriki üç dört beş altıyedi a b sekiz dokuz on"
 
 
 def test_mojibake_replacement_characters_and_dotted_i_are_repaired():

@@ -137,8 +137,32 @@ def string_of(el: lxml.html.HtmlElement) -> str:
 
 
 def text_of(el: lxml.html.HtmlElement) -> str:
-    """All visible text of an element on one line."""
-    return normalize_space(" ".join(lines_of(el)))
+    """All visible text of an element on one line: `" ".join(lines_of(el))` normalised, without making the
+    lines. A space at each block boundary and <br> splits words exactly where a line break would, and
+    normalize_space collapses the rest (~2x cheaper: no per-line normalising, no closures per call)."""
+    out: list[str] = []
+    _text_pieces(el, out)
+    return normalize_space("".join(out))
+
+
+_BREAKS = BLOCK_TAGS | {"br"}
+
+
+def _text_pieces(node: lxml.html.HtmlElement, out: list[str]) -> None:
+    tag = node.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS:  # comments / processing instructions have no str tag
+        return
+    breaks = tag in _BREAKS
+    if breaks:
+        out.append(" ")
+    if node.text:
+        out.append(node.text)
+    for child in node:
+        _text_pieces(child, out)
+        if child.tail:
+            out.append(child.tail)
+    if breaks:
+        out.append(" ")
 
 
 def lines_of(el: lxml.html.HtmlElement) -> list[str]:

@@ -13,7 +13,7 @@ from newsbot.article_urls import same_site_path
 from newsbot.extract.dom import string_of, text_of
 from newsbot.extract.field_rules import FieldRules, field_rules
 from newsbot.extract.structured import Structured, ld_objects
-from newsbot.text import fold, words
+from newsbot.text import fold, word_tuple, words
 
 SOFT_404, LISTING, GALLERY = "soft_404", "listing", "gallery"
 # A headline that says "not found" is short; a longer one is a story about something not found.
@@ -25,6 +25,8 @@ _COUNTER_ONLY_SHARE = 0.4
 # A teaser: a link's block of at most this many words (headline + spot), starting with the link's text.
 _TEASER_WORDS = 80
 _TEASER_ELEMENTS = 12
+# The element a link's teaser block ends at (climbing from the link).
+_BLOCK_TAGS = frozenset({"li", "article", "div", "section", "td"})
 
 
 def page_kind(root: lxml.html.HtmlElement, st: Structured, url: str, title: str,
@@ -122,11 +124,11 @@ def _link_blocks(root) -> list[tuple[str, str]]:
         text = string_of(a) if href else ""
         if len(text.split()) < 3:  # cheap test first: most links are one or two words
             continue
-        link_words = words(text)
-        block = a
-        while block.getparent() is not None and block.tag not in ("li", "article", "div", "section", "td"):
-            block = block.getparent()
-        block_words = words(text_of(block)) if _small(block) else []  # text_of: <h2><p> must not glue
+        link_words = word_tuple(text)  # the memoised tuple itself: only read here, never changed
+        block, parent = a, a.getparent()
+        while parent is not None and block.tag not in _BLOCK_TAGS:
+            block, parent = parent, parent.getparent()
+        block_words = word_tuple(text_of(block)) if _small(block) else ()  # text_of: <h2><p> must not glue
         if len(block_words) > _TEASER_WORDS or block_words[: len(link_words)] != link_words:
             block_words = link_words
         found.append((href, " ".join(block_words)))

@@ -100,8 +100,14 @@ def drop_polls(root: lxml.html.HtmlElement) -> None:
             box.drop_tree()
 
 
-def _link_words(el: lxml.html.HtmlElement) -> int:
-    return sum(len(" ".join(a.itertext()).split()) for a in el.iter("a"))
+def _links_have_words(el: lxml.html.HtmlElement, count: int) -> bool:
+    """Its links hold `count` words or more (counted link by link, stopping there: a box's first link has them)."""
+    total = 0
+    for a in el.iter("a"):
+        total += len(" ".join(a.itertext()).split())
+        if total >= count:
+            return True
+    return False
 
 
 def _own_text(el: lxml.html.HtmlElement) -> str:
@@ -121,7 +127,8 @@ def drop_related_boxes(root: lxml.html.HtmlElement) -> None:
     found = []
     for el in root.iter():
         text = el.text if isinstance(el.tag, str) else None
-        if text and len(text) <= HEADING_MAX_CHARS and letter_tuple(text) in headings:
+        # Most elements' own text is layout whitespace: no letters, no heading (and no fold to make).
+        if text and len(text) <= HEADING_MAX_CHARS and not text.isspace() and letter_tuple(text) in headings:
             found.append(el)
     for el in found:
         box = el
@@ -130,7 +137,7 @@ def drop_related_boxes(root: lxml.html.HtmlElement) -> None:
                 break
             if len(string_of(box)) > BOX_MAX_CHARS:
                 break
-            if _link_words(box) >= 3 and letter_tuple(_own_text(box)) in headings:
+            if _links_have_words(box, 3) and letter_tuple(_own_text(box)) in headings:
                 box.drop_tree()
                 break
             box = box.getparent()
@@ -164,9 +171,10 @@ def split_glued_inline(root: lxml.html.HtmlElement) -> None:
     body = root.find("body")
     if body is None:
         return
+    # Every element listed has a parent (the body's is <html>) and keeps it: the loop only inserts <br>s.
     for el in list(body.iter()):
         tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in _INLINE_SKIP or el.getparent() is None:
+        if not tag or tag in _INLINE_SKIP:
             continue
         left = _text_before(el)
         if not left or left[-1].isspace():  # most elements: nothing glued before them (cheaper test first)
