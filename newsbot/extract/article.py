@@ -78,6 +78,9 @@ def extract_article(
         selectors = dict(config.selectors)
     root = parse_html(decode_html(body, content_type))
     drop(root, selectors.get("drop"))  # before anything else: dropped chrome must not feed any field
+    # lxml makes a Python proxy for each element a walk visits and frees it after; the walks below (page
+    # area, structure repairs, template, page kind) would each make ~1,000 again. Made once, kept to the end.
+    _proxies = list(root.iter())
     st = read_structured(root)
     area = read_area(root)  # the whole page's text, read before main-text extraction touches the tree
     site_names = _site_names(st)
