@@ -12,10 +12,12 @@ virtual environment with news-please is given), on two corpora in ../shared/corp
 What text is compared ("main text"):
 - trafilatura: `trafilatura.extract(..., include_comments=False, include_tables=True)` — its main text,
   which contains the lead paragraph when the page's article body contains it.
-- newsbot: `extract_article()` gives the lead apart from the body; its main text is the stored `text`
-  (`article_text`: the lead once, then the body; "newsbot"), and the same after the chrome-stripping stage
-  of the pipeline ("newsbot+strip": what a crawl stores). On the Turkish set newsbot's own contract is also
-  scored: body alone against `articleBody` (the ground truth without the summary).
+- newsbot: what a crawl stores — `extract_article()`, then the chrome-stripping stage of the item pipeline
+  (pipelines/strip_chrome.py: page furniture and site chrome leave the body there, not in extraction), then
+  `text` as pipelines/validate.py writes it (`article_text`: the lead once, then the body; "newsbot").
+  "newsbot extraction" is the same text before the stripping stage. The per-site learned boilerplate stage is
+  left out (it learns over many pages of one site; these are single pages). On the Turkish set newsbot's own
+  contract is also scored: the stored body alone against `articleBody` (the ground truth without the summary).
 - news-please: `NewsPlease.from_html(...)`: description (its lead) + maintext when maintext does not
   already start with it. The page is given as text decoded by newsbot's charset layer.
 Titles: exact match after whitespace normalisation (case kept), on entries with a title. Dates: the
@@ -85,9 +87,10 @@ def read_bytes(path: Path) -> bytes:
 # -- the extractors ---------------------------------------------------------------------------------
 def run_newsbot(pages: list[dict]) -> dict[str, dict]:
     from newsbot.extract import extract_article
-    from pipelines.strip_chrome import load_rules, strip_paragraphs
+    from newsbot.items import Article
+    from pipelines.strip_chrome import StripChromePipeline
 
-    rules = load_rules()
+    stage = StripChromePipeline()
     out = {}
     for page in pages:
         data = read_bytes(page["path"])
@@ -97,12 +100,13 @@ def run_newsbot(pages: list[dict]) -> dict[str, dict]:
         except Exception as exc:  # a crash counts as empty output
             out[page["id"]] = {"error": repr(exc), "seconds": time.perf_counter() - started}
             continue
-        seconds = time.perf_counter() - started
-        stripped = strip_paragraphs(list(art["body"]), title=art["title"], lead=art["lead"],
-                                    category=art["category"], rules=rules)
-        body_after = stripped.body
-        out[page["id"]] = {"title": art["title"], "date": art["published_at"] or "", "lead": art["lead"] or "",
-                           "body": art["body"], "body_stripped": list(body_after), "seconds": seconds}
+        item = stage.process_item(Article(
+            url=page["url"], title=art["title"] or "", lead=art["lead"] or "", body=list(art["body"]),
+            published_at=art["published_at"], category=art["category"], agency=art["agency"]))
+        seconds = time.perf_counter() - started  # extraction and the stripping stage
+        out[page["id"]] = {"title": item.title, "date": item.published_at or "", "lead": item.lead,
+                           "body": [p for p in item.body if p.strip()], "extracted_lead": art["lead"] or "",
+                           "extracted_body": art["body"], "seconds": seconds}
     return out
 
 
@@ -159,7 +163,7 @@ def texts(system: str, result: dict) -> dict[str, str]:
         from newsbot.extract.body import article_text  # the stored `text`: lead once, then the body
 
         return {"newsbot": article_text(result["lead"], result["body"]),
-                "newsbot+strip": article_text(result["lead"], result["body_stripped"]),
+                "newsbot extraction": article_text(result["extracted_lead"], result["extracted_body"]),
                 "newsbot body": "\n".join(result["body"])}
     return {system: result.get("text") or ""}
 
@@ -197,7 +201,8 @@ def score_snippets(pages: list[dict], outputs: dict[str, dict[str, dict]]) -> di
     return scores
 
 
-_EMPTY = {"newsbot": {"lead": "", "body": [], "body_stripped": []}, "trafilatura": {}, "news-please": {}}
+_EMPTY = {"newsbot": {"lead": "", "body": [], "extracted_lead": "", "extracted_body": []}, "trafilatura": {},
+          "news-please": {}}
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
@@ -278,17 +283,17 @@ def main() -> int:
             report[name] = score_turkish(pages, outputs)
 
     print(f"\n== trafilatura evaluation set: {len(general)} pages (snippet rule, micro average) ==")
-    print(f"{'system':16} {'P':>7} {'R':>7} {'F1':>7} {'acc':>7} {'title':>7} {'date':>7}")
+    print(f"{'system':18} {'P':>7} {'R':>7} {'F1':>7} {'acc':>7} {'title':>7} {'date':>7}")
     for name, s in report["general"].items():
-        print(f"{name:16} {s['precision']:7.4f} {s['recall']:7.4f} {s['f1']:7.4f} {s['accuracy']:7.4f} "
+        print(f"{name:18} {s['precision']:7.4f} {s['recall']:7.4f} {s['f1']:7.4f} {s['accuracy']:7.4f} "
               f"{s['title_accuracy']:7.4f} {s['date_accuracy']:7.4f}")
     print(f"\n== Turkish pages: {len(turkish)} (AEB shingle metric; newsbot body vs articleBody, "
           "others vs articleBodyWithSummary) ==")
-    print(f"{'system':16} {'P':>7} {'R':>7} {'F1':>7} {'macroF1':>8} {'title':>6} {'title*':>6} {'day':>5} "
+    print(f"{'system':18} {'P':>7} {'R':>7} {'F1':>7} {'macroF1':>8} {'title':>6} {'title*':>6} {'day':>5} "
           f"{'exact':>6}")
     for name, s in report["turkish"].items():
         n = s["pages"]
-        print(f"{name:16} {s['precision']:7.4f} {s['recall']:7.4f} {s['f1']:7.4f} {s['macro_f1']:8.4f} "
+        print(f"{name:18} {s['precision']:7.4f} {s['recall']:7.4f} {s['f1']:7.4f} {s['macro_f1']:8.4f} "
               f"{s['title_ok']:>3}/{n} {s['title_fixed_ok']:>3}/{n} {s['date_day_ok']:>2}/{n} "
               f"{s['date_exact_ok']:>3}/{n}")
     print("(title* = against the ground truth with the documented title fixes; exact = same moment incl. time)")

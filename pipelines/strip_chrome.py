@@ -1,4 +1,5 @@
-"""Chrome stripping: remove Turkish site chrome that survives extraction, and turn source trailers into fields.
+"""Chrome stripping: remove the site chrome and page furniture that survive extraction, and turn source
+trailers into fields. The one rule set (newsbot/data/chrome.toml) read by one stage of the crawl.
 
 Two layers:
 - pure functions: `load_rules()` reads the phrase data (newsbot/data/chrome.toml plus extra files),
@@ -7,9 +8,9 @@ Two layers:
 - `StripChromePipeline`, a Scrapy item pipeline around `strip_paragraphs()` that counts what each rule
   removed in the stats `newsbot/chrome/<rule>`.
 
-Rules (stat names): trailer, agency_marker, date_line, cut_after, phrase, notice, pattern, no_text,
-title_repeat, category_line, label, lead_repeat, duplicate. Fields found: agency, editor, published_at,
-category, title, lead.
+Rules (stat names): trailer, agency_marker, date_line, cut_after, phrase, notice, pattern, cross_link,
+meta_label, picture_credit, more_stories, no_text, title_repeat, category_line, label, lead_repeat, duplicate.
+Fields found: agency, editor, published_at, category, title, lead.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from newsbot.text import (
     same_text,
     word_tuple,
 )
+from pipelines.regex_keys import required_keys
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "newsbot" / "data"
 DEFAULT_CHROME_FILE = DATA_DIR / "chrome.toml"
@@ -56,8 +58,10 @@ LABEL_MAX_WORDS = 3
 # Short lines recur page after page on a site (trailers, labels, widget lines): the matcher remembers
 # its trailer answer for this many recent lines (bounded, so a long crawl's memory stays flat).
 TRAILER_MEMO = 4096
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
 _PART_SPLIT = re.compile(r"\s+[/|]\s+|\s*\|\s*")
 _SENTENCE_END = re.compile(r"[.!?…:\"”»)]\s*$")
+_PLAIN_SENTENCE_END = re.compile(r"[.!?]\s*$")
 
 
 class ChromeDataError(ValueError):
@@ -65,15 +69,59 @@ class ChromeDataError(ValueError):
 
 
 # -- the rules -------------------------------------------------------------------------------------
+def flat(text: str) -> str:
+    """`fold()`, and dotless ı read as i: notices, labels and headings are written in many languages, and
+    Turkish folding turns the capital I of "Image", "In den Kommentaren" into ı."""
+    return fold(text).replace("ı", "i")
+
+
+@dataclass
+class Furniture:
+    """Page furniture main-text extraction keeps, the same in any language: the [cross_links], [more_stories],
+    [labels] and [picture_credits] sections of the phrase data, as read (`_FurnitureMatcher` compiles them)."""
+
+    cross_prefixes: list[str] = field(default_factory=list)
+    cross_max_words: int = 30
+    headings: list[str] = field(default_factory=list)
+    heading_prefixes: list[str] = field(default_factory=list)
+    heading_max_words: int = 10
+    prefix_words: int = 8
+    tail_share: float = 0.5
+    headline_words: int = 25
+    labels: list[str] = field(default_factory=list)
+    label_max_words: int = 15
+    credits: list[str] = field(default_factory=list)
+    credit_max_words: int = 15
+    caption_words: int = 40
+
+    def add(self, data: dict) -> None:
+        """Merge one file's sections: lists add up, a limit given again replaces the one before."""
+        cross, more = data.get("cross_links", {}), data.get("more_stories", {})
+        labels, credits = data.get("labels", {}), data.get("picture_credits", {})
+        self.cross_prefixes += list(cross.get("prefixes", []))
+        self.headings += list(more.get("headings", []))
+        self.heading_prefixes += list(more.get("prefixes", []))
+        self.labels += list(labels.get("labels", []))
+        self.credits += list(credits.get("labels", []))
+        for section, key, name, kind in (
+                (cross, "max_words", "cross_max_words", int), (more, "max_words", "heading_max_words", int),
+                (more, "prefix_words", "prefix_words", int), (more, "tail_share", "tail_share", float),
+                (more, "headline_words", "headline_words", int), (labels, "max_words", "label_max_words", int),
+                (credits, "max_words", "credit_max_words", int), (credits, "caption_words", "caption_words", int)):
+            if key in section:
+                setattr(self, name, kind(section[key]))
+
+
 @dataclass
 class ChromeRules:
     """The phrase data, folded and compiled. Build it with `load_rules()`."""
 
     drop: set[tuple[str, ...]] = field(default_factory=set)
     cut: set[tuple[str, ...]] = field(default_factory=set)
-    prefixes: list[str] = field(default_factory=list)
-    patterns: list[re.Pattern] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)  # flat (see `flat()`)
+    patterns: list[re.Pattern] = field(default_factory=list)  # searched in flat text
     max_words: int = 60
+    furniture: Furniture = field(default_factory=lambda: Furniture())
     trailers: list[re.Pattern] = field(default_factory=list)
     agencies: dict[str, str] = field(default_factory=dict)  # agency key -> canonical name
     markers: set[str] = field(default_factory=set)  # agency keys that may stand alone as a credit
@@ -84,9 +132,11 @@ class ChromeRules:
         try:
             drop, cut = data.get("drop", {}), data.get("cut", {})
             self.drop.update(_phrase(p) for p in drop.get("lines", []) if _phrase(p))
-            self.prefixes += [fold(p) for p in drop.get("prefixes", []) if fold(p)]
-            self.patterns += [re.compile(p) for p in drop.get("patterns", [])]
+            self.prefixes += [flat(p) for p in drop.get("prefixes", []) if flat(p)]
+            # A pattern's ı reads as i, like the text it is searched in (regex syntax has no ı).
+            self.patterns += [re.compile(p.replace("ı", "i")) for p in drop.get("patterns", [])]
             self.max_words = int(drop.get("max_words", self.max_words))
+            self.furniture.add(data)
             self.cut.update(_phrase(p) for p in cut.get("headings", []) if _phrase(p))
             self.trailers += [re.compile(t["pattern"]) for t in data.get("trailer", [])]
             self._add_agencies(data.get("agencies", {}))
@@ -215,6 +265,99 @@ def _covered(tokens: tuple[str, ...], phrases: set[tuple[str, ...]], longest: in
     return ok[-1]
 
 
+def _letters(text: str) -> tuple[str, ...]:
+    return tuple(_LETTER_RUNS.findall(flat(text)))
+
+
+def _alternatives(phrases: list[str]) -> str:
+    return "|".join(re.escape(flat(p)) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _label_pattern(labels: list[str]) -> re.Pattern:
+    """A paragraph that starts with a label, up to one more word, then ":" ("Foto: …", "Image illustrative : …");
+    a label that ends with "." stands alone ("Fot. Name")."""
+    colon = _alternatives([x for x in labels if not x.endswith(".")]) or "(?!)"
+    dotted = [x for x in labels if x.endswith(".")]
+    pattern = r"^[(\s]*(?:(?:" + colon + r")(?:\s+\w+)?\s*:"
+    return re.compile(pattern + (r"|(?:" + _alternatives(dotted) + r")\s" if dotted else "") + ")")
+
+
+def _by_first_word(phrases) -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            found.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(group) for word, group in found.items()}
+
+
+class _FurnitureMatcher:
+    """Tests one short paragraph against the furniture rules (compiled from `Furniture`): links to other stories,
+    metadata labels, picture credits, more-stories headings. Only short paragraphs are tested: prose is kept."""
+
+    def __init__(self, rules: Furniture) -> None:
+        self.rules = rules
+        self.cross = re.compile(r"^[\W_]*(?:" + (_alternatives(rules.cross_prefixes) or "(?!)") + r")\s*[:»>|–-]")
+        self.labels = _label_pattern(rules.labels)
+        self.credits = _label_pattern(rules.credits)
+        self.caption_credit = re.compile(r"\((?:" + (_alternatives(rules.credits) or "(?!)") + r")\s*:[^()]*\)\W*$")
+        # Every rule but "©" and the caption credit starts with one of these words: one set lookup rules a
+        # paragraph out (most paragraphs start with no such word).
+        self.start_words = {t[0] for t in map(_letters, rules.cross_prefixes + rules.labels + rules.credits) if t}
+        self.longest = max(rules.cross_max_words, rules.label_max_words, rules.credit_max_words, rules.caption_words,
+                           rules.heading_max_words)
+        self.headings = frozenset(t for t in map(_letters, rules.headings) if t)
+        self.heading_prefixes = _by_first_word(map(_letters, rules.heading_prefixes))
+        self.headings_by_word = _by_first_word(t for t in map(_letters, rules.headings) if len(t) >= 2)
+        self.heading_words = {t[0] for t in map(_letters, rules.headings + rules.heading_prefixes) if t}
+
+    def line(self, text: str, flat_text: str, count: int) -> str | None:
+        """The rule a furniture line breaks ("cross_link", "meta_label", "picture_credit"), else None.
+        `flat_text` is `flat(text)`, `count` its number of words."""
+        rules = self.rules
+        if count > self.longest:
+            return None
+        first = _LETTER_RUNS.search(flat_text)
+        if first is not None and first.group() in self.start_words:
+            if count <= rules.cross_max_words and self.cross.match(flat_text):
+                return "cross_link"
+            if count <= rules.credit_max_words and self.credits.match(flat_text):
+                return "picture_credit"
+            if count <= rules.label_max_words and self.labels.match(flat_text):
+                return "meta_label"
+        if count <= rules.credit_max_words and "©" in flat_text:
+            return "picture_credit"
+        if count <= rules.caption_words and "(" in flat_text and self.caption_credit.search(flat_text):
+            return "picture_credit"
+        return None
+
+    def heading(self, text: str, flat_text: str, count: int) -> str | None:
+        """"listed": one of the listed more-stories headings; "own": a heading with words of its own ("<heading>
+        …:", "Mehr zum Thema auf <site>"); None: no such heading."""
+        rules = self.rules
+        if count > rules.heading_max_words:
+            return None
+        start = _LETTER_RUNS.search(flat_text)
+        if start is None or start.group() not in self.heading_words:
+            return None  # cheap test first: most lines start with no heading's first word
+        letters = tuple(_LETTER_RUNS.findall(flat_text))
+        if letters in self.headings:
+            return "listed"
+        first = letters[0]
+        if first in self.heading_prefixes and len(letters) <= rules.prefix_words and not _PLAIN_SENTENCE_END.search(
+                text) and any(letters[: len(h)] == h for h in self.heading_prefixes[first]):
+            return "own"
+        if first in self.headings_by_word and text.rstrip().endswith(":") and any(
+                letters[: len(h)] == h for h in self.headings_by_word[first] if len(h) < len(letters)):
+            return "own"
+        return None
+
+    def closes_page(self, kind: str, at: int, counts: list[int]) -> bool:
+        """A listed heading in the last part of the body, followed by headlines only: the list goes with it."""
+        rules = self.rules
+        return (kind == "listed" and at >= len(counts) * rules.tail_share
+                and all(n <= rules.headline_words for n in counts[at + 1:]))
+
+
 class _Matcher:
     def __init__(self, rules: ChromeRules) -> None:
         self.rules = rules
@@ -226,6 +369,16 @@ class _Matcher:
         self.last_words = {p[-1] for p in self.all_phrases if p}
         self.vocabulary = {w for p in self.all_phrases for w in p}
         self.prefixes = tuple(rules.prefixes)  # str.startswith(tuple) = any(startswith) in one call
+        # Each notice pattern runs only when the paragraph holds one of its required texts (most hold none).
+        self.always: list[re.Pattern] = []
+        self.by_key: dict[str, list[re.Pattern]] = {}
+        for pattern in rules.patterns:
+            keys = required_keys(pattern.pattern)
+            if keys is None:
+                self.always.append(pattern)
+            for key in keys or ():
+                self.by_key.setdefault(key, []).append(pattern)
+        self.furniture = _FurnitureMatcher(rules.furniture)
         # trailer() is a pure function of the text for these rules (a new matcher is built when rules change).
         self._trailer_memo = functools.lru_cache(maxsize=TRAILER_MEMO)(self._trailer)
         marker_alt = "|".join(sorted((re.escape(m) for m in rules.markers if m), key=len, reverse=True))
@@ -246,15 +399,22 @@ class _Matcher:
             return "cut"
         return "phrase"
 
-    def notice(self, text: str) -> str | None:
-        folded = fold(text)
+    def notice(self, text: str, flat_text: str | None = None) -> str | None:
+        """"notice" for a paragraph that starts with a notice prefix, "pattern" for a short one a notice pattern
+        finds, else None. `flat_text`: `flat(text)` when the caller has it."""
+        folded = flat(text) if flat_text is None else flat_text
         if folded.startswith(self.prefixes):
             return "notice"
         # fold() leaves single spaces between words, so counting spaces counts its split() words.
         count = folded.count(" ") + 1 if folded else 0
-        if count <= self.rules.max_words and any(p.search(folded) for p in self.rules.patterns):
+        if count <= self.rules.max_words and self._pattern_found(folded):
             return "pattern"
         return None
+
+    def _pattern_found(self, folded: str) -> bool:
+        if any(p.search(folded) for p in self.always):
+            return True
+        return any(key in folded and any(p.search(folded) for p in patterns) for key, patterns in self.by_key.items())
 
     def trailer(self, text: str) -> dict | None:
         """Fields from a trailer paragraph ("HABER KAYNAĞI : İHA", "Kaynak: IHA / Editör: X", "İHA"),
@@ -318,6 +478,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
     lead was in the body) and what was removed by which rule."""
     rules = rules or default_rules()
     matcher = rules.matcher()
+    furniture = matcher.furniture
     paras = [q for p in paragraphs if p and (q := normalize_space(p))]
     # Each paragraph's folded words and word count, once: the rules below compare every paragraph with
     # the title, the lead, the category and the kept paragraphs (word tuples: memoised in newsbot.text).
@@ -378,8 +539,15 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
             rule, skip_links = "cut_after", seen_article
         elif kind == "phrase":
             rule = "phrase"
-        elif (kind := matcher.notice(para)) is not None:
+        elif (kind := matcher.notice(para, flat_text := flat(para))) is not None:
             rule = kind
+        elif (kind := furniture.line(para, flat_text, counts[i])) is not None:
+            rule = kind
+        elif (kind := furniture.heading(para, flat_text, counts[i])) is not None:
+            if furniture.closes_page(kind, i, counts):
+                _remove_rest(paras, i, trailers, result)
+                break
+            rule = "more_stories"  # a heading with words of its own may introduce the article's links: they stay
         elif first_letter_word(para) is None:
             rule = "no_text"
         elif title and ((pw and pw == title_words) or _title_then_date(para, pw, title_words, fields)):
@@ -405,6 +573,16 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
 
     _strip_tail_markers(result, matcher)
     return result
+
+
+def _remove_rest(paras: list[str], at: int, trailers: dict[int, dict], result: StripResult) -> None:
+    """A list of other stories closes the page: its heading at `at` and everything after it go; a trailer among
+    them still gives its fields."""
+    for j in range(at, len(paras)):
+        got = trailers.get(j)
+        for key, value in (got or {}).items():
+            result.fields.setdefault(key, value)
+        result.removed.append(("trailer" if got else "more_stories", paras[j]))
 
 
 def _is_label(para: str, count: int) -> bool:

@@ -15,7 +15,6 @@ import lxml.html
 
 from newsbot.extract.agencies import agency_code
 from newsbot.extract.body import (
-    drop_furniture,
     restore_subheads,
     selector_body,
     split_lead,
@@ -93,7 +92,7 @@ def extract_article(
     lead = repair_text(_lead(root, st, selectors, site_names))
     page_words = sum(len(line.text.split()) for line in area.lines)
     raw_body, template_event = _body(root, st, selectors, url, templates, page_words)
-    paragraphs = drop_furniture([p for p in (repair_text(p) for p in raw_body) if p])
+    paragraphs = [p for p in (repair_text(p) for p in raw_body) if p]
     paragraphs, lead = split_lead(paragraphs, lead, title)
     if words(lead) == words(title):
         lead = ""  # a description that only repeats the headline (Hürriyet 2016) is no lead
