@@ -290,13 +290,31 @@ def _by_first_word(phrases) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {word: tuple(group) for word, group in found.items()}
 
 
+def _by_key(patterns: list[re.Pattern]) -> dict[str, list[re.Pattern]]:
+    """Patterns by the keys one of which each match holds (`required_keys`). A key that holds a shorter key
+    ("our newsletter" holds "newsletter") is present only where that one is: its patterns go under the shorter
+    one, so a paragraph costs fewer substring tests."""
+    keyed = [(p, required_keys(p.pattern) or ()) for p in patterns]
+    hosts: dict[str, str] = {}
+    for key in sorted({k for _, keys in keyed for k in keys}, key=len):
+        hosts[key] = next((h for h in hosts.values() if h in key), key)
+    found: dict[str, list[re.Pattern]] = {}
+    for pattern, keys in keyed:
+        for host in dict.fromkeys(hosts[k] for k in keys):
+            found.setdefault(host, []).append(pattern)
+    return found
+
+
 class _FurnitureMatcher:
     """Tests one short paragraph against the furniture rules (compiled from `Furniture`): links to other stories,
     metadata labels, picture credits, more-stories headings. Only short paragraphs are tested: prose is kept."""
 
     def __init__(self, rules: Furniture) -> None:
         self.rules = rules
-        self.cross = re.compile(r"^[\W_]*(?:" + (_alternatives(rules.cross_prefixes) or "(?!)") + r")\s*[:»>|–-]")
+        # fold() writes » and « as '"': a quote then a space is the "»" of "À lire aussi » <headline>" (a quote
+        # glued to the next word opens a quotation: "Mira "La casa de papel"" is a sentence).
+        self.cross = re.compile(r"^[\W_]*(?:" + (_alternatives(rules.cross_prefixes) or "(?!)")
+                                + r")\s*(?:[:>|–-]|\"\s)")
         self.labels = _label_pattern(rules.labels)
         self.credits = _label_pattern(rules.credits)
         self.caption_credit = re.compile(r"\((?:" + (_alternatives(rules.credits) or "(?!)") + r")\s*:[^()]*\)\W*$")
@@ -370,14 +388,8 @@ class _Matcher:
         self.vocabulary = {w for p in self.all_phrases for w in p}
         self.prefixes = tuple(rules.prefixes)  # str.startswith(tuple) = any(startswith) in one call
         # Each notice pattern runs only when the paragraph holds one of its required texts (most hold none).
-        self.always: list[re.Pattern] = []
-        self.by_key: dict[str, list[re.Pattern]] = {}
-        for pattern in rules.patterns:
-            keys = required_keys(pattern.pattern)
-            if keys is None:
-                self.always.append(pattern)
-            for key in keys or ():
-                self.by_key.setdefault(key, []).append(pattern)
+        self.always = [p for p in rules.patterns if required_keys(p.pattern) is None]
+        self.by_key = _by_key(rules.patterns)
         self.furniture = _FurnitureMatcher(rules.furniture)
         # trailer() is a pure function of the text for these rules (a new matcher is built when rules change).
         self._trailer_memo = functools.lru_cache(maxsize=TRAILER_MEMO)(self._trailer)

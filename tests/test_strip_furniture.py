@@ -56,6 +56,12 @@ def drop_furniture(body: list[str], rules=None) -> list[str]:
     ("Cristina Kirchner y Alberto Fernández, en el Congreso (Foto: Natacha Pisarenko/Pool via REUTERS).",
      "picture_credit"),
     ("Hier geht es zur neuen Vorstandsstruktur", "pattern"),
+    ("À lire aussi » Ballonnements, lourdeurs... Quel est votre profil digestif ?", "cross_link"),  # » folds to "
+    ("Submit your letter to the editor via this form. Read more Letters to the Editor.", "pattern"),
+    ("We want to hear what you think about this article. Submit a letter to the editor or write to us.", "pattern"),
+    ("Telefon: +49 - (40) - 300 30 - 1141", "meta_label"),
+    ("Tel. 0471 80 60 745", "meta_label"),
+    ("Ansprechpartnerin zum Thema:", "more_stories"),
 ])
 def test_furniture_line_leaves_the_body(furniture, rule):
     result = strip_paragraphs([PROSE, furniture, PROSA])
@@ -90,6 +96,10 @@ def test_a_heading_before_prose_goes_alone_and_the_prose_stays():
     "The newsletter, which has 40,000 readers, published the leaked memo on Monday.",
     "All rights reserved by the treaty remain with the states, the court ruled.",
     "In a letter to the editor, the mayor defended the plan.",
+    "Readers who send a letter to the editor of the local paper rarely get an answer, the study found.",
+    'Mira "La casa de papel" y otras series españolas que triunfan en el mundo entero.',  # a quotation, no link
+    "Tel Aviv: Explosion im Hafen",  # a place, not a contact label
+    "Telefonieren am Steuer: Polizei kontrolliert verstärkt.",
     "Die Zahl der Abonnenten stieg, teilte der Newsletter-Anbieter mit.",
 ])
 def test_prose_that_looks_like_furniture_stays(prose):
