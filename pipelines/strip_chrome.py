@@ -9,7 +9,7 @@ Two layers:
   removed in the stats `newsbot/chrome/<rule>`.
 
 Rules (stat names): trailer, agency_marker, date_line, cut_after, phrase, notice, pattern, cross_link,
-meta_label, picture_credit, more_stories, no_text, title_repeat, category_line, label, lead_repeat, duplicate.
+meta_label, picture_credit, stamp, more_stories, no_text, title_repeat, category_line, label, lead_repeat, duplicate.
 Fields found: agency, editor, published_at, category, title, lead.
 """
 
@@ -78,7 +78,8 @@ def flat(text: str) -> str:
 @dataclass
 class Furniture:
     """Page furniture main-text extraction keeps, the same in any language: the [cross_links], [more_stories],
-    [labels] and [picture_credits] sections of the phrase data, as read (`_FurnitureMatcher` compiles them)."""
+    [labels], [picture_credits] and [stamps] sections of the phrase data, as read (`_FurnitureMatcher` compiles
+    them)."""
 
     cross_prefixes: list[str] = field(default_factory=list)
     cross_max_words: int = 30
@@ -93,11 +94,15 @@ class Furniture:
     credits: list[str] = field(default_factory=list)
     credit_max_words: int = 15
     caption_words: int = 40
+    stamps: list[str] = field(default_factory=list)  # regular expressions
+    stamp_max_words: int = 15
 
     def add(self, data: dict) -> None:
         """Merge one file's sections: lists add up, a limit given again replaces the one before."""
         cross, more = data.get("cross_links", {}), data.get("more_stories", {})
         labels, credits = data.get("labels", {}), data.get("picture_credits", {})
+        stamps = data.get("stamps", {})
+        self.stamps += list(stamps.get("patterns", []))
         self.cross_prefixes += list(cross.get("prefixes", []))
         self.headings += list(more.get("headings", []))
         self.heading_prefixes += list(more.get("prefixes", []))
@@ -107,7 +112,8 @@ class Furniture:
                 (cross, "max_words", "cross_max_words", int), (more, "max_words", "heading_max_words", int),
                 (more, "prefix_words", "prefix_words", int), (more, "tail_share", "tail_share", float),
                 (more, "headline_words", "headline_words", int), (labels, "max_words", "label_max_words", int),
-                (credits, "max_words", "credit_max_words", int), (credits, "caption_words", "caption_words", int)):
+                (credits, "max_words", "credit_max_words", int), (credits, "caption_words", "caption_words", int),
+                (stamps, "max_words", "stamp_max_words", int)):
             if key in section:
                 setattr(self, name, kind(section[key]))
 
@@ -317,19 +323,20 @@ class _FurnitureMatcher:
                                 + r")\s*(?:[:>|–-]|\"\s)")
         self.labels = _label_pattern(rules.labels)
         self.credits = _label_pattern(rules.credits)
+        self.stamps = [re.compile(p.replace("ı", "i")) for p in rules.stamps]
         self.caption_credit = re.compile(r"\((?:" + (_alternatives(rules.credits) or "(?!)") + r")\s*:[^()]*\)\W*$")
         # Every rule but "©" and the caption credit starts with one of these words: one set lookup rules a
         # paragraph out (most paragraphs start with no such word).
         self.start_words = {t[0] for t in map(_letters, rules.cross_prefixes + rules.labels + rules.credits) if t}
         self.longest = max(rules.cross_max_words, rules.label_max_words, rules.credit_max_words, rules.caption_words,
-                           rules.heading_max_words)
+                           rules.heading_max_words, rules.stamp_max_words)
         self.headings = frozenset(t for t in map(_letters, rules.headings) if t)
         self.heading_prefixes = _by_first_word(map(_letters, rules.heading_prefixes))
         self.headings_by_word = _by_first_word(t for t in map(_letters, rules.headings) if len(t) >= 2)
         self.heading_words = {t[0] for t in map(_letters, rules.headings + rules.heading_prefixes) if t}
 
     def line(self, text: str, flat_text: str, count: int) -> str | None:
-        """The rule a furniture line breaks ("cross_link", "meta_label", "picture_credit"), else None.
+        """The rule a furniture line breaks ("cross_link", "meta_label", "picture_credit", "stamp"), else None.
         `flat_text` is `flat(text)`, `count` its number of words."""
         rules = self.rules
         if count > self.longest:
@@ -346,6 +353,8 @@ class _FurnitureMatcher:
             return "picture_credit"
         if count <= rules.caption_words and "(" in flat_text and self.caption_credit.search(flat_text):
             return "picture_credit"
+        if count <= rules.stamp_max_words and flat_text[:1].isalnum() and any(p.match(flat_text) for p in self.stamps):
+            return "stamp"
         return None
 
     def heading(self, text: str, flat_text: str, count: int) -> str | None:

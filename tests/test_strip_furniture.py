@@ -62,6 +62,9 @@ def drop_furniture(body: list[str], rules=None) -> list[str]:
     ("Telefon: +49 - (40) - 300 30 - 1141", "meta_label"),
     ("Tel. 0471 80 60 745", "meta_label"),
     ("Ansprechpartnerin zum Thema:", "more_stories"),
+    ("24. März 2004, 19:49 | Genesis", "stamp"),
+    ("January 13, 2020 at 08:45 AM | categories: Python, Mercurial | View Comments", "stamp"),
+    ("2021-10-16 | Botschaft", "stamp"),
 ])
 def test_furniture_line_leaves_the_body(furniture, rule):
     result = strip_paragraphs([PROSE, furniture, PROSA])
@@ -99,6 +102,9 @@ def test_a_heading_before_prose_goes_alone_and_the_prose_stays():
     "Readers who send a letter to the editor of the local paper rarely get an answer, the study found.",
     'Mira "La casa de papel" y otras series españolas que triunfan en el mundo entero.',  # a quotation, no link
     "Tel Aviv: Explosion im Hafen",  # a place, not a contact label
+    "On March 3, 2021 the council met at 10:00 and agreed to rebuild the bridge.",  # a date inside a sentence
+    "12.03.2021: Der Bundestag hat heute um 10:00 Uhr über das Gesetz beraten und es mit großer Mehrheit "
+    "beschlossen, teilte die Verwaltung am Abend mit.",  # dated prose: longer than a stamp
     "Telefonieren am Steuer: Polizei kontrolliert verstärkt.",
     "Die Zahl der Abonnenten stieg, teilte der Newsletter-Anbieter mit.",
 ])
