@@ -30,6 +30,7 @@ from newsbot.extract.dom import drop, lines_of, parse_html, select_first, string
 from newsbot.extract.page_area import read_area
 from newsbot.extract.page_kind import page_kind
 from newsbot.extract.site_template import SITE_TEMPLATES, SiteTemplates
+from newsbot.extract.standfirst import standfirst
 from newsbot.extract.structure import repair as repair_structure
 from newsbot.extract.structured import Structured, keywords, names, read_structured
 from newsbot.sources import SourceConfig, source_for_url
@@ -93,6 +94,13 @@ def extract_article(
     page_words = sum(len(line.text.split()) for line in area.lines)
     raw_body, template_event = _body(root, st, selectors, url, templates, page_words)
     paragraphs = [p for p in (repair_text(p) for p in raw_body) if p]
+    if not selectors.get("body") and not selectors.get("lead"):
+        # The summary shown under the headline, outside the text container (extract/standfirst.py): first in
+        # the body, so split_lead makes it the lead when the description is (a cut-short copy of) it, or
+        # when the page has no description at all.
+        shown = [repair_text(p) for p in standfirst(root, title, paragraphs)]
+        lead = lead or (shown[0] if shown else "")
+        paragraphs = shown + paragraphs
     paragraphs, lead = split_lead(paragraphs, lead, title)
     if words(lead) == words(title):
         lead = ""  # a description that only repeats the headline (Hürriyet 2016) is no lead
