@@ -13,9 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pymongo.errors import ConfigurationError, InvalidURI
-from pymongo.uri_parser import parse_uri
-
 from newsbot.store.masking import (  # noqa: F401 (re-exported)
     URI_ENV,
     MaskingFilter,
@@ -99,15 +96,25 @@ class StoreConfig:
         """Raise StoreError (masked) when the URI cannot be parsed; opens no connection."""
         if not self.uri:
             return
+        from pymongo.errors import ConfigurationError, InvalidURI
+
         try:
-            parse_uri(self.uri, validate=True, warn=False)
+            _parse_uri(self.uri, validate=True, warn=False)
         except (InvalidURI, ConfigurationError, ValueError, TypeError) as exc:
             raise StoreError(f"bad MongoDB URI {mask_uri(self.uri)}: {mask(exc)}") from None
 
 
+def _parse_uri(uri: str, **options) -> dict:
+    """pymongo's URI parser, imported on first use: a crawl into the embedded store never loads pymongo
+    (~7.5 MB of the crawl process's own memory: it is imported after the extraction workers are forked)."""
+    from pymongo.uri_parser import parse_uri
+
+    return parse_uri(uri, **options)
+
+
 def uri_options(uri: str) -> dict:
     try:
-        return dict(parse_uri(uri, validate=False, warn=True).get("options") or {})
+        return dict(_parse_uri(uri, validate=False, warn=True).get("options") or {})
     except Exception:  # reported by StoreConfig.check()
         return {}
 
@@ -116,7 +123,7 @@ def _uri_db(uri: str | None) -> str | None:
     if not uri:
         return None
     try:
-        return parse_uri(uri, validate=False, warn=True).get("database") or None
+        return _parse_uri(uri, validate=False, warn=True).get("database") or None
     except Exception:  # a bad URI is reported by StoreConfig.check()
         return None
 
