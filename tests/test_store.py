@@ -335,3 +335,12 @@ def test_a_crawl_into_the_embedded_store_never_imports_pymongo(tmp_path):
                          timeout=120, cwd=str(Path(__file__).resolve().parent.parent))
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["embedded", "False"]
+
+
+def test_only_the_writer_connection_of_the_embedded_store_has_the_large_page_cache(tmp_path):
+    """Each sqlite3 connection's page cache is heap of the crawl process: the writer's is 8 MiB, every
+    other connection (dedupe's reads, run records, learned chrome) keeps SQLite's default 2 MiB."""
+    config = StoreConfig(None, "newsbot", tmp_path)
+    with open_store(config) as reader, open_store(config, writer=True) as writer:
+        assert reader.db.execute("PRAGMA cache_size").fetchone()[0] == -2048
+        assert writer.db.execute("PRAGMA cache_size").fetchone()[0] == -8192
