@@ -51,6 +51,13 @@ class StoreConfig:
     data_dir: Path
     timeout_ms: int = DEFAULT_TIMEOUT_MS
 
+    def __post_init__(self) -> None:
+        if self.uri:
+            # pymongo is imported only for a URI (_parse_uri), and then here, where the crawl makes its store
+            # configs (pipelines and extensions, in the main thread, before any store thread starts): a first
+            # import of pymongo in two threads at once can fail on its import locks (_DeadlockError).
+            import pymongo.uri_parser  # noqa: F401
+
     @classmethod
     def resolve(cls, data_dir: str | Path | None = None, db_name: str | None = None,
                 timeout_ms: int | None = None, environ: Mapping[str, str] | None = None) -> StoreConfig:
