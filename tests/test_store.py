@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pymongo
 import pytest
@@ -312,3 +313,34 @@ def test_runs_are_upserted_by_id(store_backend):
     with store_backend.store() as store:
         assert [(r["_id"], r["status"], r["items"]["scraped"], r["started_at"]) for r in store.runs("aa")] == [
             ("r1", "finished", 3, T0)]
+
+
+def test_a_crawl_into_the_embedded_store_never_imports_pymongo(tmp_path):
+    """pymongo (~7.5 MB in the crawl process) is loaded only for a MongoDB URI: the crawl's store stages,
+    settings and store checks run without it when the store is the embedded one."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import newsbot.settings, newsbot.spiders.news, pipelines.dedupe, pipelines.store, pipelines.boilerplate\n"
+            "import newsbot.monitor.runs, newsbot.monitor.health\n"
+            "from newsbot.store import StoreConfig, open_store\n"
+            "config = StoreConfig.resolve(sys.argv[1])\n"
+            "config.check()\n"
+            "open_store(config).close()\n"
+            "print(config.describe().split()[0], 'pymongo' in sys.modules)\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSBOT_MONGO_URI", "MONGO_URI")}
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env,
+                         timeout=120, cwd=str(Path(__file__).resolve().parent.parent))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["embedded", "False"]
+
+
+def test_only_the_writer_connection_of_the_embedded_store_has_the_large_page_cache(tmp_path):
+    """Each sqlite3 connection's page cache is heap of the crawl process: the writer's is 8 MiB, every
+    other connection (dedupe's reads, run records, learned chrome) keeps SQLite's default 2 MiB."""
+    config = StoreConfig(None, "newsbot", tmp_path)
+    with open_store(config) as reader, open_store(config, writer=True) as writer:
+        assert reader.db.execute("PRAGMA cache_size").fetchone()[0] == -2048
+        assert writer.db.execute("PRAGMA cache_size").fetchone()[0] == -8192

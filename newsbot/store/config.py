@@ -13,9 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pymongo.errors import ConfigurationError, InvalidURI
-from pymongo.uri_parser import parse_uri
-
 from newsbot.store.masking import (  # noqa: F401 (re-exported)
     URI_ENV,
     MaskingFilter,
@@ -53,6 +50,13 @@ class StoreConfig:
     db_name: str
     data_dir: Path
     timeout_ms: int = DEFAULT_TIMEOUT_MS
+
+    def __post_init__(self) -> None:
+        if self.uri:
+            # pymongo is imported only for a URI (_parse_uri), and then here, where the crawl makes its store
+            # configs (pipelines and extensions, in the main thread, before any store thread starts): a first
+            # import of pymongo in two threads at once can fail on its import locks (_DeadlockError).
+            import pymongo.uri_parser  # noqa: F401
 
     @classmethod
     def resolve(cls, data_dir: str | Path | None = None, db_name: str | None = None,
@@ -99,15 +103,25 @@ class StoreConfig:
         """Raise StoreError (masked) when the URI cannot be parsed; opens no connection."""
         if not self.uri:
             return
+        from pymongo.errors import ConfigurationError, InvalidURI
+
         try:
-            parse_uri(self.uri, validate=True, warn=False)
+            _parse_uri(self.uri, validate=True, warn=False)
         except (InvalidURI, ConfigurationError, ValueError, TypeError) as exc:
             raise StoreError(f"bad MongoDB URI {mask_uri(self.uri)}: {mask(exc)}") from None
 
 
+def _parse_uri(uri: str, **options) -> dict:
+    """pymongo's URI parser, imported on first use: a crawl into the embedded store never loads pymongo
+    (~7.5 MB of the crawl process's own memory: it is imported after the extraction workers are forked)."""
+    from pymongo.uri_parser import parse_uri
+
+    return parse_uri(uri, **options)
+
+
 def uri_options(uri: str) -> dict:
     try:
-        return dict(parse_uri(uri, validate=False, warn=True).get("options") or {})
+        return dict(_parse_uri(uri, validate=False, warn=True).get("options") or {})
     except Exception:  # reported by StoreConfig.check()
         return {}
 
@@ -116,7 +130,7 @@ def _uri_db(uri: str | None) -> str | None:
     if not uri:
         return None
     try:
-        return parse_uri(uri, validate=False, warn=True).get("database") or None
+        return _parse_uri(uri, validate=False, warn=True).get("database") or None
     except Exception:  # a bad URI is reported by StoreConfig.check()
         return None
 

@@ -69,10 +69,14 @@ BUSY_TIMEOUT_S = 30.0
 # a crawl's commits touch many index pages each, and a larger log means each page is written back once
 # for many commits (up to ~40 MB of -wal file beside the store while a crawl writes).
 WAL_AUTOCHECKPOINT_PAGES = 10_000
-# Page cache per connection (SQLite's default: 2 MiB). The band-key index outgrows 2 MiB at a few thousand
-# articles, and then each of a batch's 4,200 random inserts read its page again: 16 MiB halved their cost
-# (/tmp bench of the writer, 7,000 articles).
-CACHE_KIB = 8 * 1024
+# Page cache of the crawl's writer connection (SQLite's default: 2 MiB). The band-key index outgrows 2 MiB at
+# a few thousand articles, and then each of a batch's 4,200 random inserts read its page again: 16 MiB
+# halved their cost (/tmp bench of the writer, 7,000 articles).
+WRITER_CACHE_KIB = 8 * 1024
+# Every other connection (a crawl holds four: writer, dedupe's reads, the run record, learned chrome) keeps
+# SQLite's default: their reads are a batch's index look-ups, which the system's file cache serves, and each
+# connection's cache is its own heap memory in the crawl process (BENCHMARKS.md §0, session 7).
+READER_CACHE_KIB = 2 * 1024
 
 
 # Band keys are turned into integers twice: by dedupe's read (signatures_by_bands) and, a moment later, by the
@@ -98,7 +102,7 @@ def _marks(values: list) -> str:
 
 
 class SqliteStore(Store):
-    def __init__(self, config: StoreConfig) -> None:
+    def __init__(self, config: StoreConfig, cache_kib: int = READER_CACHE_KIB) -> None:
         super().__init__(config)
         config.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
@@ -106,7 +110,7 @@ class SqliteStore(Store):
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
         self.db.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
-        self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        self.db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         self.ensure_schema()
 
     def ensure_schema(self) -> None:

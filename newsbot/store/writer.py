@@ -36,15 +36,16 @@ logger = logging.getLogger("newsbot.store")
 _STOP = object()
 
 
-def open_store(config: StoreConfig, **client_kwargs: Any) -> Store:
-    """The store of `config`: MongoDB when it has a URI, else the embedded SQLite store. Use it in one thread."""
+def open_store(config: StoreConfig, writer: bool = False, **client_kwargs: Any) -> Store:
+    """The store of `config`: MongoDB when it has a URI, else the embedded SQLite store. Use it in one thread.
+    `writer`: the connection that writes a crawl's batches (the embedded store gives it a larger page cache)."""
     if config.uri:
         from newsbot.store.mongo import MongoStore
 
         return MongoStore(config, **client_kwargs)
-    from newsbot.store.sqlite import SqliteStore
+    from newsbot.store.sqlite import READER_CACHE_KIB, WRITER_CACHE_KIB, SqliteStore
 
-    return SqliteStore(config)
+    return SqliteStore(config, cache_kib=WRITER_CACHE_KIB if writer else READER_CACHE_KIB)
 
 
 class StoreThread(threading.Thread):
@@ -134,7 +135,7 @@ class StoreWriter(threading.Thread):
 
     def run(self) -> None:
         try:
-            self._store = open_store(self.config, **self.client_kwargs)
+            self._store = open_store(self.config, writer=True, **self.client_kwargs)
             self._prepare()
             if self.spool.pending():
                 self._replay()
