@@ -344,3 +344,21 @@ def test_only_the_writer_connection_of_the_embedded_store_has_the_large_page_cac
     with open_store(config) as reader, open_store(config, writer=True) as writer:
         assert reader.db.execute("PRAGMA cache_size").fetchone()[0] == -2048
         assert writer.db.execute("PRAGMA cache_size").fetchone()[0] == -8192
+
+
+def test_articles_put_after_the_writer_failed_are_spooled_not_lost(tmp_path, caplog):
+    """A writer thread that cannot open its store spools what is queued and ends; the crawl goes on putting
+    articles, and closing the writer spools those too."""
+    config = StoreConfig.resolve(data_dir=tmp_path / "data", environ={})
+    config.sqlite_path.mkdir(parents=True)  # a directory where the database file should be: it cannot open
+    writer = StoreWriter(config, flush_seconds=3600)
+    with caplog.at_level(logging.ERROR, logger="newsbot.store"):
+        writer.start()
+        writer.join(timeout=30)
+        assert not writer.is_alive()
+        for n in range(3):
+            writer.put_many([article_op(article(n), T0)])
+        totals = writer.close(timeout=30)
+    assert totals.get("spooled") == 3 and not totals.get("inserted")
+    assert len(Spool.for_config(config)) == 3
+    assert any("store writer failed" in r.getMessage() for r in caplog.records)

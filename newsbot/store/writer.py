@@ -123,7 +123,24 @@ class StoreWriter(threading.Thread):
     def close(self, timeout: float | None = None) -> dict[str, int]:
         self._queue.put(_STOP)
         self.join(timeout)
+        if not self.is_alive():
+            # A writer thread that failed has spooled what was queued then; what the crawl put after that is
+            # still in the queue and would be lost with it.
+            self._to_spool(self._drain())
         return dict(self.totals)
+
+    def _drain(self) -> list[Op]:
+        """Every op still queued, in order (the queue is left empty)."""
+        rest: list[Op] = []
+        while True:
+            try:
+                op = self._queue.get_nowait()
+            except queue.Empty:
+                return rest
+            if isinstance(op, list):
+                rest.extend(op)
+            elif op is not _STOP:
+                rest.append(op)
 
     # the writer thread
     def _count(self, **increments: int) -> None:
@@ -142,17 +159,7 @@ class StoreWriter(threading.Thread):
             self._loop()
         except Exception as exc:  # never lose what is queued: spool it
             logger.error("store writer failed (%s): %s", self.config.describe(), short_error(exc))
-            rest = []
-            while True:
-                try:
-                    op = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if isinstance(op, list):
-                    rest.extend(op)
-                elif op is not _STOP:
-                    rest.append(op)
-            self._to_spool(rest)
+            self._to_spool(self._drain())
         finally:
             if self._store is not None:
                 with contextlib.suppress(Exception):
