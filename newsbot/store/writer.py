@@ -32,6 +32,10 @@ from newsbot.store.config import StoreConfig, short_error
 from newsbot.store.documents import ARTICLES, Op, WriteCounts, coalesce
 from newsbot.store.spool import DEFAULT_MAX_OPS, Spool
 
+# Imported here, not in open_store: the crawl's store threads open their stores at the same moment, and a first
+# import of one module in two threads at once can fail on the import locks (_DeadlockError).
+from newsbot.store.sqlite import READER_CACHE_KIB, WRITER_CACHE_KIB, SqliteStore
+
 logger = logging.getLogger("newsbot.store")
 _STOP = object()
 
@@ -43,8 +47,6 @@ def open_store(config: StoreConfig, writer: bool = False, **client_kwargs: Any) 
         from newsbot.store.mongo import MongoStore
 
         return MongoStore(config, **client_kwargs)
-    from newsbot.store.sqlite import READER_CACHE_KIB, WRITER_CACHE_KIB, SqliteStore
-
     return SqliteStore(config, cache_kib=WRITER_CACHE_KIB if writer else READER_CACHE_KIB)
 
 
