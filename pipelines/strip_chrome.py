@@ -555,7 +555,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
                 fields.setdefault("published_at", date_iso)
         elif (kind := matcher.widget(para)) == "cut":
             if seen_article and not any(t > i for t in trailer_at):
-                removed.extend(("cut_after", p) for p in paras[i:])
+                _remove_rest(paras, i, trailers, result, "cut_after")
                 break
             rule, skip_links = "cut_after", seen_article
         elif kind == "phrase":
@@ -566,7 +566,7 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
             rule = kind
         elif (kind := furniture.heading(para, flat_text, counts[i])) is not None:
             if furniture.closes_page(kind, i, counts):
-                _remove_rest(paras, i, trailers, result)
+                _remove_rest(paras, i, trailers, result, "more_stories")
                 break
             rule = "more_stories"  # a heading with words of its own may introduce the article's links: they stay
         elif first_letter_word(para) is None:
@@ -596,14 +596,14 @@ def strip_paragraphs(paragraphs: list[str], title: str = "", lead: str = "", cat
     return result
 
 
-def _remove_rest(paras: list[str], at: int, trailers: dict[int, dict], result: StripResult) -> None:
-    """A list of other stories closes the page: its heading at `at` and everything after it go; a trailer among
-    them still gives its fields."""
+def _remove_rest(paras: list[str], at: int, trailers: dict[int, dict], result: StripResult, rule: str) -> None:
+    """A heading that closes the page (a widget heading, a list of other stories): it and everything after it go,
+    counted under `rule`; a trailer among them still gives its fields."""
     for j in range(at, len(paras)):
         got = trailers.get(j)
         for key, value in (got or {}).items():
             result.fields.setdefault(key, value)
-        result.removed.append(("trailer" if got else "more_stories", paras[j]))
+        result.removed.append(("trailer" if got else rule, paras[j]))
 
 
 def _is_label(para: str, count: int) -> bool:
