@@ -280,6 +280,7 @@ class NewsSpider(scrapy.Spider):
             return
         if not self.config.article_pattern and not self.shapes.shapes and not self._sitemaps_asked:
             # No feed: the sitemaps robots.txt names (else /sitemap.xml) list the site's articles.
+            # Scrapy has fetched robots.txt already (ROBOTSTXT_OBEY): RobotsTxtMemo answers this from that copy.
             self._sitemaps_asked = True
             robots = resolve(response.url, "/robots.txt")
             yield scrapy.Request(robots.geturl(), callback=self.sitemaps_from_robots, errback=self._learning_failed,
