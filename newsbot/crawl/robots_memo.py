@@ -8,8 +8,9 @@ here, the RobotsTxtMiddleware's own included) and answers a later request for th
 second reader costs no download, no slot and no delay. With ROBOTSTXT_OBEY off the spider's one fetch is the
 only one. A robots.txt that could not be downloaded (no response) is not kept: the next reader tries again.
 
-Kept per host (scheme and host:port of the URL asked for, before any redirect): a crawl reads a few hosts.
-Stat: newsbot/robots_txt/reused.
+Kept per host (scheme and host:port of the URL asked for, before any redirect): a crawl reads a few hosts, and
+a body over MAX_KEPT_BYTES is not kept (RFC 9309 asks crawlers to read the first 500 KiB; a host serving more
+is asked again rather than held in memory). Stat: newsbot/robots_txt/reused.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from scrapy.http import Request, Response
 
 ROBOTS_PATH = "/robots.txt"
+MAX_KEPT_BYTES = 512 * 1024
 
 
 def _host_key(url: str) -> tuple[str, str] | None:
@@ -56,6 +58,7 @@ class RobotsTxtMemo:
         # the robots.txt asked for is the first of them.
         asked = (request.meta.get("redirect_urls") or [request.url])[0]
         key = _host_key(asked)
-        if key and key not in self.responses and "cached" not in response.flags:
+        if key and key not in self.responses and "cached" not in response.flags \
+                and len(response.body) <= MAX_KEPT_BYTES:
             self.responses[key] = response
         return response
