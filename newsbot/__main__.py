@@ -9,7 +9,7 @@ import sys
 # command -> (module with main(argv) -> int, one-line help)
 COMMANDS = {
     "harvest": ("newsbot.harvest_cli", "crawl every source once (the cron job): harvest --help"),
-    "extract": ("newsbot.extract.cli", "extract one saved page: extract PAGE.html[.gz] --url URL"),
+    "extract": ("pipelines.extract_cli", "what a crawl stores of one saved page: extract PAGE.html[.gz] --url URL"),
     "strip": ("pipelines.strip_chrome_cli", "strip site chrome from plain text: strip FILE.txt [--title T]"),
     "status": ("newsbot.monitor.status", "what a dashboard watches: articles per source per day, last runs"),
     "replay-spool": ("newsbot.store.spool_cli", "write articles spooled during a store outage to the store"),

@@ -42,6 +42,8 @@ NEWSBOT_RETRY_BACKOFF_MAX = 30.0
 NEWSBOT_RETRY_AFTER_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "newsbot.crawl.addresses.AddressPolicy": 30,  # before all: no private address is fetched, robots.txt included
+    # a host's robots.txt once per crawl: the spider's read for Sitemap: lines reuses the robots middleware's
+    "newsbot.crawl.robots_memo.RobotsTxtMemo": 35,
     "newsbot.crawl.delays.DelayedRequests": 40,  # first: a request of a site that asked to wait never takes a slot
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsbot.crawl.middlewares.BackoffRetryMiddleware": 550,

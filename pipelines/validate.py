@@ -12,8 +12,8 @@ from newsbot.text import content_hash
 class ValidatePipeline:
     """Drops unusable articles (stat `newsbot/dropped/<reason>`) and refreshes derived fields."""
 
-    def __init__(self, stats) -> None:
-        self.stats = stats
+    def __init__(self, stats=None) -> None:
+        self.stats = stats  # None outside a crawl (`newsbot extract`): nothing is counted
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -28,7 +28,8 @@ class ValidatePipeline:
         elif not body:
             reason = "no_body"
         if reason:
-            self.stats.inc_value(f"newsbot/dropped/{reason}")
+            if self.stats is not None:
+                self.stats.inc_value(f"newsbot/dropped/{reason}")
             raise DropItem(f"{reason}: {adapter.get('url')}")
         # Chrome stripping may have changed the body: keep text and hash in step with it.
         adapter["body"] = body

@@ -46,10 +46,35 @@ def test_home_page_without_feed_learns_the_article_shape_from_the_sitemaps(site_
     assert set(_stored(result, site.base)) == set(articles)  # every article, nothing else
     assert result.stats.get("newsbot/discovery/learned_from") == "sitemap"
     assert result.stats.get("newsbot/discovery/learned_shapes") == 1
+    # robots.txt (it names the sitemap index) is downloaded once: Scrapy's robots middleware fetched it,
+    # the spider's read of its Sitemap: lines reuses that answer (newsbot/crawl/robots_memo.py).
+    assert site.hits.get("/robots.txt") == 1
+    assert result.stats.get("newsbot/robots_txt/reused") == 1
     assert not any(site.hits.get(path.split("?")[0]) for path in devsite.sections(template))  # no section fetched
     assert result.stats.get("newsbot/skipped/not_article/soft_404") == 1  # linked from home, same URL shape
     if template == "legacy":  # URL-shape features alone find none of these: only the learned shape does
         assert not any(looks_like_article(site.url(path)) for path in articles)
+
+
+def test_without_robots_obey_the_spider_fetches_robots_txt_once_for_its_sitemaps(site_factory, crawl):
+    site = _serve(site_factory, "minicms")
+    result = crawl("news", "-a", f"url={site.url('/')}", "-a", "source=dev_minicms",
+                   settings={"ROBOTSTXT_OBEY": "False"})
+    assert result.returncode == 0, result.log[-2000:]
+    assert site.hits.get("/robots.txt") == 1
+    assert result.stats.get("newsbot/discovery/learned_from") == "sitemap"
+    assert set(_stored(result, site.base)) == set(devsite.articles("minicms"))
+    assert "newsbot/robots_txt/reused" not in result.stats
+
+
+def test_a_redirected_robots_txt_is_fetched_once_too(site_factory, crawl):
+    site = _serve(site_factory, "wpress")
+    site.routes["/robots-moved.txt"] = site.routes["/robots.txt"]
+    site.routes["/robots.txt"] = lambda handler: (301, {"Location": site.url("/robots-moved.txt")}, b"")
+    result = crawl("news", "-a", f"url={site.url('/')}", "-a", "source=dev_wpress")
+    assert result.returncode == 0, result.log[-2000:]
+    assert (site.hits.get("/robots.txt"), site.hits.get("/robots-moved.txt")) == (1, 1)
+    assert result.stats.get("newsbot/discovery/learned_from") == "sitemap"  # the moved file's Sitemap: line
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -1,12 +1,9 @@
 """Unit tests of the extraction layers: charset, lenient JSON-LD, selectors, Turkish date lines, the
-seed article of the demo site, agencies, the AEB scorer and the extract CLI."""
+seed article of the demo site, agencies and the AEB scorer (the extract CLI: tests/test_extract_cli.py)."""
 
 from __future__ import annotations
 
-import gzip
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -14,7 +11,6 @@ from newsbot.demo.server import DEMO_SITE
 from newsbot.extract import extract_article
 from newsbot.extract.agencies import agency_code
 from newsbot.extract.charset import decode_html
-from newsbot.extract.cli import main as extract_main
 from newsbot.extract.dates import parse_date_line
 from newsbot.extract.scoring import score, score_body
 from newsbot.sources import parse_source
@@ -223,35 +219,6 @@ def test_scorer_counts_shingles_as_multisets():
     assert (doubled.tp, doubled.fp, doubled.fn) == (1, 4, 0)
     assert score_body("bir iki üç dört", ["bir iki", "üç dört"]).f1 == 1.0
     assert score("bir iki üç dört", "").f1 == 0.0
-
-
-# -- CLI ---------------------------------------------------------------------------------------------
-def test_extract_cli_on_gzipped_page(tmp_path, capsys):
-    html = SEED.read_text(encoding="utf-8").replace("{{BASE}}", BASE)
-    path = tmp_path / "seed.html.gz"
-    path.write_bytes(gzip.compress(html.encode("utf-8")))
-    assert extract_main([str(path), "--url", f"{BASE}/haber/{SEED.name}"]) == 0
-    out = capsys.readouterr().out
-    assert "Dışişleri Bakanı Lavrov’u" in out  # ensure_ascii=False
-    data = json.loads(out)
-    assert data["published_at"] == "2025-07-12T17:12:00+03:00" and data["category"] == "Siyaset"
-
-
-def test_extract_cli_through_python_m_newsbot():
-    page_gz = TURKISH_PAGES / "fundus" / "current" / "AnadoluAjansi_2025_04_05.html.gz"
-    url = "https://www.aa.com.tr/tr/ekonomi/turkiyede-elektrikli-arac-sarj-istasyonu-sayisi-11-bini-asti/3529015"
-    proc = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(page_gz), "--url", url],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(proc.stdout)
-    assert data["published_at"] == "2025-04-05" and data["authors"] == ["Sehernur Karsu"]
-
-
-@pytest.mark.parametrize("args", [["/nonexistent/page.html", "--url", "http://e.com/a"], ["page.html"], []])
-def test_extract_cli_errors_are_one_line_exit_2(args, capsys):
-    assert extract_main(args) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("newsbot extract:") and err.count("\n") == 1
 
 
 def test_adhoc_config_without_selectors_borrows_the_host_configs_selectors():

@@ -18,8 +18,7 @@ from scrapy.utils.sitemap import Sitemap
 from newsbot.article_urls import LearnedShapes, list_segments, looks_like_article, resolve
 from newsbot.crawl.addresses import PolicySkip
 from newsbot.crawl.jobstate import ResumableJob
-from newsbot.extract.body import article_text
-from newsbot.items import Article
+from newsbot.items import Article, article_from_fields
 from newsbot.runtime.extract_pool import ExtractionPool, extract_page, worker_count
 from newsbot.sniff import looks_binary
 from newsbot.sources import SourceConfig, StartPoint, load_sources, parse_source
@@ -280,6 +279,7 @@ class NewsSpider(scrapy.Spider):
             return
         if not self.config.article_pattern and not self.shapes.shapes and not self._sitemaps_asked:
             # No feed: the sitemaps robots.txt names (else /sitemap.xml) list the site's articles.
+            # Scrapy has fetched robots.txt already (ROBOTSTXT_OBEY): RobotsTxtMemo answers this from that copy.
             self._sitemaps_asked = True
             robots = resolve(response.url, "/robots.txt")
             yield scrapy.Request(robots.geturl(), callback=self.sitemaps_from_robots, errback=self._learning_failed,
@@ -432,27 +432,7 @@ class NewsSpider(scrapy.Spider):
         if fields.get("page_kind"):  # a soft 404, a listing or a text-less gallery: never stored
             self._skip(response, f"not_article/{fields['page_kind']}")
             return
-        body = fields.get("body") or []
-        yield Article(
-            url=response.url,
-            canonical_url=fields["canonical_url"],
-            site=self.config.site or (urlsplit(response.url).hostname or ""),
-            source=self.config.name,
-            title=fields.get("title") or "",
-            lead=fields.get("lead") or "",
-            body=list(body),
-            text=article_text(fields.get("lead") or "", list(body)),
-            published_at=fields.get("published_at"),
-            updated_at=fields.get("updated_at"),
-            category=fields.get("category"),
-            tags=list(fields.get("tags") or []),
-            authors=list(fields.get("authors") or []),
-            editor=fields.get("editor") or None,
-            agency=fields.get("agency") or None,
-            language=fields.get("language") or self.config.language,
-            fetched_at=_now_iso(),
-            content_hash=fields["content_hash"],
-        )
+        yield article_from_fields(fields, response.url, self.config, _now_iso())
 
     # -- errors ------------------------------------------------------------------------------
     def _skip(self, response: Response, reason: str, detail: str = "") -> None:
