@@ -80,8 +80,10 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.send_error(override.get("status", 404))
             return
         body = file.read_bytes().replace(b"{BASE}", self.base[0].encode())
-        ctype = "text/html" if file.suffix.lower() in HTML_SUFFIXES else \
-            (mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+        # The URL's path decides the type: a query file's name ("x.asp%3Fid=1") has no usable suffix.
+        suffix = Path(unquote(parts.path)).suffix.lower() if parts.path.strip("/") else ".html"
+        ctype = "text/html" if suffix in HTML_SUFFIXES else (mimetypes.guess_type(file.name)[0] or
+                                                              "application/octet-stream")
         self.send_response(override.get("status", 200))
         self.send_header("Content-Type", override.get("Content-Type", ctype))
         self.send_header("Content-Length", str(len(body)))
