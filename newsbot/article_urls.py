@@ -122,6 +122,29 @@ def looks_like_article(url: str) -> bool:
     return slug_words > rules["min_slug"]
 
 
+def listing_url(url: str) -> bool:
+    """A URL that names a list of pages, not a page: the site root, a bare section (one word, no id:
+    "/gundem/", "/kunye", "/spor.asp") or a list path with at most one segment after its list word and no id
+    in it ("/kategori/kultur-sanat/", "/etiket/ankara/", "/kategori.asp?id=5", "/gundem/sayfa/2"). A sitemap
+    lists such pages beside its articles; "/yazar/ad-soyad/yazi-basligi-1234" (a column) is none of them."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    segs, ext = _split_path(parts.path)
+    if not segs:
+        return not parts.query
+    if ext in _rules()["static"]:
+        return False
+    shape = url_shape(url)
+    if shape is not None:
+        return _section_shape(shape)
+    lists = _rules()["list"]
+    last = max(i for i, seg in enumerate(segs) if fold(seg) in lists)
+    rest = segs[last + 1:]
+    return len(rest) <= 1 and not any(_ID.fullmatch(p) for seg in rest for p in _SEG_SPLIT.split(seg.lower()))
+
+
 def _section_shape(shape: tuple[str, ...]) -> bool:
     """One word and no id ("/gundem/", "/spor.asp"): a section page, whatever list names it."""
     return len(shape) == 2 and shape[0] == "W"

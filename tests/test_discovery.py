@@ -1,6 +1,7 @@
 """Crawls of the two fixture templates (tests/fixtures/fields): every article found from the home page
 (learned from the site's feed on one, URL-shape features on the other) and from the sitemap; soft 404s,
-listings and galleries counted by reason and never stored."""
+listings and galleries counted by reason and never stored; a sitemap's section, category and tag URLs never
+fetched."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ def test_sitemap_non_articles_are_counted_by_reason_never_stored(site_factory, c
     assert {k: v for k, v in result.stats.items() if k.startswith("newsbot/skipped/not_article/")} == {
         "newsbot/skipped/not_article/gallery": 1,
         "newsbot/skipped/not_article/soft_404": 1,
-        "newsbot/skipped/not_article/listing": 2,
     }
+    # The category and tag pages the sitemap lists are known by their URL: counted, never even fetched.
+    assert result.stats.get("newsbot/skipped/sitemap_listing_url") == 2
+    assert not site.hits.get("/kategori/spor/") and not site.hits.get("/etiket/ankara/")
     assert {i["agency"] for i in result.items} == {"İHA", "AA", "DHA", None}

@@ -65,8 +65,8 @@ def extract_article(
 ) -> dict:
     """Return article fields: title, lead, body (list of paragraphs), published_at, updated_at,
     category, tags, authors, editor, agency, language, canonical_url, and page_kind (None for an article;
-    "soft_404", "listing" or "gallery" otherwise). Missing values are None / empty. `template` says how the
-    site's learned template served the body (site_template.py: "hit", "check", "mismatch", "learned", or None);
+    "soft_404", "listing", "gallery" or "video" otherwise). Missing values are None / empty. `template` says
+    how the site's learned template served the body (site_template.py: "hit", "check", "mismatch", "learned", or None);
     `templates=None` always runs the general extractor."""
     if config is None or not config.selectors:
         # No config, or an ad-hoc one without selectors (`scrapy crawl news -a url=…`): a config whose
@@ -122,7 +122,7 @@ def extract_article(
         "template": template_event,
     }
     # Not an article (soft 404, listing, text-less gallery): the spider skips it, counted by this reason.
-    fields["page_kind"] = page_kind(root, st, url, title, paragraphs)
+    fields["page_kind"] = page_kind(root, st, url, title, paragraphs, area=area)
     if not fields["published_at"]:
         # Last: htmldate may clean the tree, and every other field has been read from it by now.
         fields["published_at"] = page_date(root, url)

@@ -31,6 +31,7 @@ class FieldRules:
     not_found_phrases: tuple[str, ...]
     not_found_max_words: int
     gallery_types: frozenset[str]
+    video_types: frozenset[str]
     listing_types: frozenset[str]
     gallery_max_prose_words: int
     listing_min_teaser_links: int
@@ -65,6 +66,7 @@ def field_rules(path: Path = FIELDS_FILE) -> FieldRules:
             not_found_phrases=_folded(kind["not_found_phrases"]),
             not_found_max_words=int(kind["not_found_max_words"]),
             gallery_types=frozenset(_folded(kind["gallery_types"])),
+            video_types=frozenset(_folded(kind["video_types"])),
             listing_types=frozenset(_folded(kind["listing_types"])),
             gallery_max_prose_words=int(kind["gallery_max_prose_words"]),
             listing_min_teaser_links=int(kind["listing_min_teaser_links"]),

@@ -1,6 +1,6 @@
 """Article or not (newsbot/data/fields.toml, [page_kind]): a page that answers 200 but is a soft 404, a
-listing (category, tag, home page: its "body" is teasers of other pages) or a picture gallery with no
-prose is not an article. `page_kind` names the reason, or None for an article."""
+listing (category, tag, home page: its "body" is teasers of other pages), a picture gallery or a video page
+with no prose is not an article. `page_kind` names the reason, or None for an article."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import lxml.html
 from newsbot.article_urls import same_site_path
 from newsbot.extract.dom import string_of, text_of
 from newsbot.extract.field_rules import FieldRules, field_rules
+from newsbot.extract.page_area import PageArea
 from newsbot.extract.structured import Structured, ld_objects
 from newsbot.text import fold, word_tuple, words
 
-SOFT_404, LISTING, GALLERY = "soft_404", "listing", "gallery"
+SOFT_404, LISTING, GALLERY, VIDEO = "soft_404", "listing", "gallery", "video"
 # A headline that says "not found" is short; a longer one is a story about something not found.
 _NOT_FOUND_TITLE_WORDS = 8
 _PROSE_WORDS = 8
@@ -30,16 +31,32 @@ _BLOCK_TAGS = frozenset({"li", "article", "div", "section", "td"})
 
 
 def page_kind(root: lxml.html.HtmlElement, st: Structured, url: str, title: str,
-              body: list[str], rules: FieldRules | None = None) -> str | None:
+              body: list[str], rules: FieldRules | None = None, area: PageArea | None = None) -> str | None:
+    """`area`: the page's lines (page_area.read_area), where a "not found" message the body extraction
+    passed over is looked for."""
     rules = rules or field_rules()
     body_words = sum(len(words(p)) for p in body)
-    if _not_found(root, title, body, body_words, rules):
+    prose = _prose_words(body)
+    if _not_found(root, title, body, body_words, rules) or _not_found_line(area, prose, rules):
         return SOFT_404
+    if prose < rules.gallery_max_prose_words and _typed(root, st, rules.video_types):
+        return VIDEO
     if _gallery(root, st, body, rules):
         return GALLERY
     if _listing_type(root, st, rules) or _listing(root, url, body, body_words, rules):
         return LISTING
     return None
+
+
+def _prose_words(body: list[str]) -> int:
+    """Words of the body's prose: paragraphs of at least _PROSE_WORDS words (a list of headlines, a
+    caption or a menu has none)."""
+    return sum(n for n in (len(words(p)) for p in body) if n >= _PROSE_WORDS)
+
+
+def _typed(root, st: Structured, types: frozenset[str]) -> bool:
+    """The page's og:type or one of its JSON-LD objects is one of `types` and no JSON-LD says it is an article."""
+    return not st.article and (fold(st.first("og:type") or "") in types or bool(ld_objects(root, set(types))))
 
 
 def _listing_type(root, st: Structured, rules: FieldRules) -> bool:
@@ -64,6 +81,17 @@ def _not_found(root, title: str, body: list[str], body_words: int, rules: FieldR
     return body_words < rules.not_found_max_words and any(_says(p, rules) for p in body)
 
 
+def _not_found_line(area: PageArea | None, prose: int, rules: FieldRules) -> bool:
+    """A short line of its own saying "not found" anywhere in the page's area (a soft 404 whose message sits in
+    a table cell or a box the body extraction passed over, while it took a side column of headlines), on a page
+    whose body has less prose than a soft 404 page may: an article that has a search box saying "aradığınız
+    haberi bulamadınız mı?" has its own text."""
+    if area is None or prose >= rules.not_found_max_words:
+        return False
+    return any(not line.linked and len(words(line.text)) <= _NOT_FOUND_TITLE_WORDS and _says(line.text, rules)
+               for line in area.lines)
+
+
 def _gallery(root, st: Structured, body: list[str], rules: FieldRules) -> bool:
     """Few words of prose, and a gallery type (JSON-LD ImageGallery, og:type); or a picture counter ("1 / 12")
     and almost no prose: a counter alone is a weaker sign (articles carry slideshows too), so it needs less."""
@@ -79,7 +107,8 @@ def _gallery(root, st: Structured, body: list[str], rules: FieldRules) -> bool:
 
 
 def _listing(root, url: str, body: list[str], body_words: int, rules: FieldRules) -> bool:
-    """Most of the extracted body is teaser blocks (a link to another page of the site, then its spot)."""
+    """Most of the extracted body is teaser blocks (a link to another page of the site, then its spot), or
+    all of it is."""
     if not body_words:
         return False
     blocks = _link_blocks(root)
@@ -94,7 +123,7 @@ def _listing(root, url: str, body: list[str], body_words: int, rules: FieldRules
     if not any(key and key in block for key in opening for _, block in blocks):
         return False
     teasers = _teasers(blocks, url)
-    if len(teasers) < rules.listing_min_teaser_links:
+    if not teasers:
         return False
     teaser_words, prose_first = 0, None
     for para, key in zip(body, keys, strict=True):
@@ -103,8 +132,13 @@ def _listing(root, url: str, body: list[str], body_words: int, rules: FieldRules
         if prose_first is None and (teaser or len(words(para)) >= _PROSE_WORDS):
             prose_first = not teaser
     # A listing's first prose is a teaser; an article whose extraction took in a list of other posts after
-    # its own text opens with that text.
-    return prose_first is False and teaser_words >= rules.listing_teaser_share * body_words
+    # its own text opens with that text. A body that is nothing but teasers is a listing however few it holds
+    # (a category with one story: its headline link and spot).
+    if prose_first is not False:
+        return False
+    if teaser_words == body_words:
+        return True
+    return len(teasers) >= rules.listing_min_teaser_links and teaser_words >= rules.listing_teaser_share * body_words
 
 
 def _small(block) -> bool:

@@ -15,7 +15,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from newsbot.article_urls import LearnedShapes, list_segments, looks_like_article, resolve
+from newsbot.article_urls import LearnedShapes, list_segments, listing_url, looks_like_article, resolve
 from newsbot.crawl.addresses import PolicySkip
 from newsbot.crawl.jobstate import ResumableJob
 from newsbot.items import Article, article_from_fields
@@ -246,8 +246,14 @@ class NewsSpider(scrapy.Spider):
             yield from self._next_sitemap(children + tuple(rest))
             return
         for entry in entries:
+            url = response.urljoin(entry["loc"])
+            if listing_url(url) and not (self.config.article_pattern and self.config.is_article_url(url)):
+                # A section, category or tag page the sitemap lists beside the articles: not fetched as one
+                # (unless the source's own article_pattern says it is an article).
+                self.crawler.stats.inc_value("newsbot/skipped/sitemap_listing_url")
+                continue
             lastmod = entry.get("lastmod") or (entry.get("news") or {}).get("publication_date")
-            yield from self._article_request(response.urljoin(entry["loc"]), lastmod=lastmod, check_pattern=False)
+            yield from self._article_request(url, lastmod=lastmod, check_pattern=False)
         yield from self._next_sitemap(rest)
 
     def _next_sitemap(self, locations: tuple[str, ...]) -> Iterator[scrapy.Request]:
