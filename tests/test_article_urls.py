@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.article_urls import LearnedShapes, looks_like_article, resolve
+from newsbot.article_urls import LearnedShapes, listing_url, looks_like_article, resolve
 
 
 @pytest.mark.parametrize("path", [
@@ -40,3 +40,22 @@ def test_learned_shapes_take_only_the_feed_s_article_shape():
 def test_unparsable_link_is_none_not_an_error():
     assert resolve("http://127.0.0.1/a", "http://[ccpa-preferences]/x") is None
     assert resolve("http://127.0.0.1/a/", "b-c").geturl() == "http://127.0.0.1/a/b-c"
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/gundem/", "/kunye", "/kunye.asp", "/spor.asp",  # the root and bare one-word sections
+    "/kategori/kultur-sanat/", "/etiket/ankara/", "/kategori.asp?id=5",  # a list word and one segment after it
+    "/gundem/sayfa/2", "/yazar/ayse-yildiz/",
+])
+def test_sitemap_urls_that_name_lists(path):
+    assert listing_url("http://127.0.0.1" + path)
+
+
+@pytest.mark.parametrize("path", [
+    "/haber_detay.asp?id=1203", "/video/dilovasi-yangini-dron-goruntuleri,48219", "/haber/kaza-oldu-98765/",
+    "/yazarlar/ahmet-hakan/kiracinin-hali-41234567",  # a column below a list word: two segments, an id
+    "/yazar/ayse-yildiz-123456", "/12345", "/son-dakika-haberleri-bugun-kaza", "/index.php?id=4",
+    "/tema/logo.png",  # static: not this test's business
+])
+def test_sitemap_urls_that_may_be_articles(path):
+    assert not listing_url("http://127.0.0.1" + path)

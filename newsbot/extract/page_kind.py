@@ -125,20 +125,20 @@ def _listing(root, url: str, body: list[str], body_words: int, rules: FieldRules
     teasers = _teasers(blocks, url)
     if not teasers:
         return False
-    teaser_words, prose_first = 0, None
+    teaser_words, prose_first, own_prose = 0, None, False
     for para, key in zip(body, keys, strict=True):
         teaser = bool(key) and any(key in block for block in teasers.values())
         teaser_words += len(words(para)) if teaser else 0
-        if prose_first is None and (teaser or len(words(para)) >= _PROSE_WORDS):
+        prose = len(words(para)) >= _PROSE_WORDS
+        own_prose = own_prose or (prose and not teaser)
+        if prose_first is None and (teaser or prose):
             prose_first = not teaser
     # A listing's first prose is a teaser; an article whose extraction took in a list of other posts after
-    # its own text opens with that text. A body that is nothing but teasers is a listing however few it holds
-    # (a category with one story: its headline link and spot).
-    if prose_first is not False:
+    # its own text opens with that text. A body with no prose but teasers is a listing however few teasers
+    # the page has (a category holding one story: its headline link and spot, beside menu words).
+    if prose_first is not False or teaser_words < rules.listing_teaser_share * body_words:
         return False
-    if teaser_words == body_words:
-        return True
-    return len(teasers) >= rules.listing_min_teaser_links and teaser_words >= rules.listing_teaser_share * body_words
+    return not own_prose or len(teasers) >= rules.listing_min_teaser_links
 
 
 def _small(block) -> bool:
