@@ -35,6 +35,7 @@ def _rules() -> dict:
         section = raw["discovery"]
         return {"list": frozenset(fold(s) for s in section["list_segments"]),
                 "static": tuple(e.lower() for e in section["static_extensions"]),
+                "sections": frozenset(fold(s) for s in section["section_segments"]),
                 "min_slug": int(section["min_slug_words"]),
                 "min_urls": int(section["learn_min_urls"])}
     except KeyError as exc:
@@ -143,6 +144,17 @@ def listing_url(url: str) -> bool:
     last = max(i for i, seg in enumerate(segs) if fold(seg) in lists)
     rest = segs[last + 1:]
     return len(rest) <= 1 and not any(_ID.fullmatch(p) for seg in rest for p in _SEG_SPLIT.split(seg.lower()))
+
+
+def section_url(url: str) -> bool:
+    """A listing URL (see listing_url) of a section or category, not of a tag, author or search: a bare
+    one-word section ("/gundem/", "/spor.asp") or a path whose list word is a section word ("/kategori/ekonomi/",
+    "/kategori.asp?id=5"). The site root is none: it is where a crawl starts."""
+    if not listing_url(url):
+        return False
+    segs, _ = _split_path(urlsplit(url).path)
+    listed = [fold(seg) for seg in segs if fold(seg) in _rules()["list"]]
+    return bool(segs) and (not listed or listed[-1] in _rules()["sections"])
 
 
 def _section_shape(shape: tuple[str, ...]) -> bool:

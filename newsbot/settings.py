@@ -55,6 +55,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # A listing page follows at most this many article links (a page with 100,000 links is cut, and counted).
 NEWSBOT_MAX_LINKS_PER_PAGE = 2000
+# A start listing page's section/category links followed for their articles (one level; 0: none).
+NEWSBOT_MAX_SECTIONS = 30
 # An "article" page with more links than this is a link farm or a sitemap-like page: skipped, not extracted.
 NEWSBOT_MAX_LINKS_PER_ARTICLE = 5000
 

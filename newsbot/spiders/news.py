@@ -15,7 +15,14 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from newsbot.article_urls import LearnedShapes, list_segments, listing_url, looks_like_article, resolve
+from newsbot.article_urls import (
+    LearnedShapes,
+    list_segments,
+    listing_url,
+    looks_like_article,
+    resolve,
+    section_url,
+)
 from newsbot.crawl.addresses import PolicySkip
 from newsbot.crawl.jobstate import ResumableJob
 from newsbot.items import Article, article_from_fields
@@ -62,6 +69,7 @@ class NewsSpider(scrapy.Spider):
         self.extraction: ExtractionPool | None = None
         self.shapes = LearnedShapes()
         self._feeds_asked: set[str] = set()
+        self._start_listings: set[str] = set()
         self._sitemaps_asked = False
 
     @classmethod
@@ -267,16 +275,21 @@ class NewsSpider(scrapy.Spider):
         self.on_error(failure)
         yield from self._next_sitemap(failure.request.cb_kwargs.get("rest", ()))
 
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        if not hasattr(response, "css"):
-            self._skip(response, "not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
-            return
+    def _page_links(self, response: Response) -> list[str]:
+        """The page's same-site links, absolute, once each, in page order."""
         limit = self.settings.getint("NEWSBOT_MAX_LINKS_PER_PAGE", 2000)
         hrefs = response.xpath("//a/@href").getall()
         if limit and len(hrefs) > 10 * limit:  # a page with 100,000 links: look at the first ones only
             hrefs = hrefs[: 10 * limit]
         resolved = (resolve(response.url, h) for h in hrefs)
-        links = [u for u in dict.fromkeys(r.geturl() for r in resolved if r is not None) if self.config.matches_host(u)]
+        return [u for u in dict.fromkeys(r.geturl() for r in resolved if r is not None) if self.config.matches_host(u)]
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        if not hasattr(response, "css"):
+            self._skip(response, "not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+            return
+        links = self._page_links(response)
+        self._start_listings.add(response.url)  # its section pages are followed too (see _listing_articles)
         feed = self._own_feed(response)
         if feed:
             # Learn the site's article URL shapes from its own feed first, then judge these links.
@@ -370,7 +383,36 @@ class NewsSpider(scrapy.Spider):
         yield from self._learn_next_sitemap(kwargs.get("rest", ()), kwargs["listing"], kwargs["links"],
                                             kwargs.get("fetched", 0))
 
+    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        """A section page linked from a start listing: its article links, no further sections (the home page's
+        articles are at most two clicks away: directly or through their section's listing)."""
+        if not hasattr(response, "css"):
+            self._skip(response, "not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+            return
+        yield from self._listing_articles(response.url, self._page_links(response))
+
+    def _sections(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+        """Requests for the section and category pages a start listing links to (newsbot.article_urls.section_url:
+        "/gundem/", "/kategori/ekonomi/", "/kategori.asp?id=5"; no tag or author pages), the first
+        NEWSBOT_MAX_SECTIONS of them."""
+        limit = self.settings.getint("NEWSBOT_MAX_SECTIONS", 30)
+        sections = [u for u in links if u != listing and section_url(u)][:limit]
+        self.crawler.stats.inc_value("newsbot/discovery/sections_followed", len(sections))
+        for url in sections:
+            yield scrapy.Request(url, callback=self.parse_section, errback=self._section_failed)
+
+    def _section_failed(self, failure) -> None:
+        # A dead menu link is no failed download of this crawl's articles: counted apart from fetch_failed.
+        if not isinstance(failure.value, PolicySkip):
+            reason = failure_reason(failure)
+            self.crawler.stats.inc_value(f"newsbot/discovery/section_unavailable/{reason}")
+            self.logger.info("section %s not read: %s", failure.request.url, reason)
+
     def _listing_articles(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+        if listing in self._start_listings:
+            # After the article URL shapes are learned (this runs once they are), so the sections' links are judged
+            # by them too.
+            yield from self._sections(listing, links)
         found = 0
         limit = self.settings.getint("NEWSBOT_MAX_LINKS_PER_PAGE", 2000)
         for url in links:
@@ -435,8 +477,11 @@ class NewsSpider(scrapy.Spider):
             return
         if fields.get("template"):  # how the site's learned template served the body (extract/site_template.py)
             self.crawler.stats.inc_value(f"newsbot/extract/template/{fields['template']}")
-        if fields.get("page_kind"):  # a soft 404, a listing or a text-less gallery: never stored
+        if fields.get("page_kind"):  # a soft 404, a listing or a text-less gallery or video: never stored
             self._skip(response, f"not_article/{fields['page_kind']}")
+            if fields["page_kind"] == "listing":  # still a way to the articles it lists
+                for request in self._listing_articles(response.url, self._page_links(response)):
+                    yield request
             return
         yield article_from_fields(fields, response.url, self.config, _now_iso())
 
