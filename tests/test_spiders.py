@@ -34,7 +34,9 @@ def test_listing_page_follows_article_links_only(demo_site, crawl):
     assert result.returncode == 0, result.log[-2000:]
     assert result.stats.get("newsbot/start/listing") == 1
     assert result.stats.get("newsbot/article_pages") == 3
-    assert demo_site.hits.get("/iletisim.html") is None  # a menu link is not an article
+    # A one-word menu link and a category link are no articles: each read once, as a section (for its links).
+    assert demo_site.hits.get("/iletisim.html") == 1 and demo_site.hits.get("/kategori/siyaset.html") == 1
+    assert result.stats.get("newsbot/discovery/sections_followed") == 2
 
 
 def test_dead_start_point_is_counted_not_fatal(demo_site, crawl):
