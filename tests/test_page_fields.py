@@ -142,3 +142,16 @@ def test_a_site_name_before_the_headline_is_cut_from_the_title():
                  "<meta property='og:site_name' content='KÖRFEZ SES'>"):
         page = _div_page("Kentte").replace(b"</head>", head.encode() + b"</head>")
         assert extract_article(page, "http://127.0.0.1:8000/haber/yol-20950/")["title"] == "Yol çalışması başladı"
+
+
+@pytest.mark.parametrize("head", [
+    # the only <h1> is the site's logo, which ends og:title: it is no headline
+    "<meta property='og:title' content='Kentte yol çalışması başladı | Örnek'>",
+    # og:site_name wrongly holds the headline: cutting it as a prefix would leave the site's name
+    "<meta property='og:title' content='Kentte yol çalışması başladı | Örnek'>"
+    "<meta property='og:site_name' content='Kentte yol çalışması başladı'>",
+])
+def test_a_site_name_is_never_taken_for_the_headline(head):
+    page = (f"<html><head>{head}</head><body><h1 class='logo'>Örnek</h1><p>{_PROSE * 3}</p></body></html>")
+    title = extract_article(page.encode(), "http://127.0.0.1:8000/haber/yol-20950/")["title"]
+    assert title.startswith("Kentte yol çalışması başladı"), title

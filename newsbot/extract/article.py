@@ -157,11 +157,15 @@ def _strip_suffix(text: str, site_names: list[str], headings: list[str] = ()) ->
             if re.match(_SUFFIX_SEP + r"\S", text[len(heading):]):
                 return heading
         if heading and text != heading and text.endswith(heading):
-            if re.search(r"\S" + _SUFFIX_SEP + "$", text[: -len(heading)]):
+            cut = text[: -len(heading)]
+            # Longer than what it cuts: an <h1> that is the site's logo ("… | EnBW") is no headline.
+            if re.search(r"\S" + _SUFFIX_SEP + "$", cut) and len(words(heading)) > len(words(cut)):
                 return heading
     for name in site_names:
         text = re.sub(_SUFFIX_SEP + re.escape(name) + r"\s*$", "", text)
-        text = re.sub(r"^\s*" + re.escape(name) + _SUFFIX_SEP, "", text)
+        prefix = re.match(r"\s*" + re.escape(name) + _SUFFIX_SEP, text)
+        if prefix and len(words(text[prefix.end():])) > len(words(name)):  # og:site_name may be a headline
+            text = text[prefix.end():]
     return text
 
 
@@ -188,14 +192,18 @@ def _title_element(root: lxml.html.HtmlElement, site_names: list[str]) -> str:
     body = root.find("body")
     shown = {normalize_space(string_of(el)) for el in body.iter("b", "strong", "font", "h2", "h3", "span", "div")
              } if body is not None else set()
-    # The headline is the part of the <title> the page shows: its start ("Headline - Site") or, on sites that
-    # put their name first ("KÖRFEZ SES - Headline"), its end; the longest such part wins.
+    # The headline is the part of the <title> the page shows: its start ("Headline - Site", the longest such
+    # part first) or, on sites that put their name first ("KÖRFEZ SES - Headline"), its end. An end is taken
+    # only when it is longer than what it cuts: a site's name or section ("… | EnBW", "… - News") is shown in
+    # its logo or menu too.
     seps = list(re.finditer(_SUFFIX_SEP, full))
-    heads = [full[: sep.start()] for sep in reversed(seps)]
-    tails = [full[sep.end():] for sep in seps]
-    for part in sorted(heads + tails, key=len, reverse=True):
-        if part in shown:
-            return part
+    for sep in reversed(seps):
+        if full[: sep.start()] in shown:
+            return full[: sep.start()]
+    for sep in seps:
+        tail = full[sep.end():]
+        if tail in shown and len(words(tail)) > len(words(full[: sep.start()])):
+            return tail
     return _strip_suffix(full, site_names)
 
 
