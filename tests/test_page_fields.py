@@ -155,3 +155,12 @@ def test_a_site_name_is_never_taken_for_the_headline(head):
     page = (f"<html><head>{head}</head><body><h1 class='logo'>Örnek</h1><p>{_PROSE * 3}</p></body></html>")
     title = extract_article(page.encode(), "http://127.0.0.1:8000/haber/yol-20950/")["title"]
     assert title.startswith("Kentte yol çalışması başladı"), title
+
+
+@pytest.mark.parametrize("credit, code", [("Kaynak: IHLAS HABER AJANSI", "İHA"), ("Kaynak: DOGAN HABER AJANSI", "DHA"),
+                                          ("HABER KAYNAĞI: SPUTNIK", "Sputnik"), ("Kaynak: ANADOLU AJANSI", "AA")])
+def test_agency_names_match_in_capitals_and_ascii(credit, code):
+    # Turkish case folding reads "I" as "ı"; agency names are compared without the letters' marks.
+    page = (f"<html><body><h1>Başlık burada</h1><p>{'Uzun bir haber cümlesi yazıldı. ' * 6}</p>"
+            f"<p>{credit}</p></body></html>").encode()
+    assert extract_article(page, "http://127.0.0.1/a/b-c-d-1234")["agency"] == code
