@@ -164,3 +164,11 @@ def test_agency_names_match_in_capitals_and_ascii(credit, code):
     page = (f"<html><body><h1>Başlık burada</h1><p>{'Uzun bir haber cümlesi yazıldı. ' * 6}</p>"
             f"<p>{credit}</p></body></html>").encode()
     assert extract_article(page, "http://127.0.0.1/a/b-c-d-1234")["agency"] == code
+
+
+def test_the_headline_shown_in_a_plain_cell_wins_over_a_shown_site_name():
+    # The headline in a bare <td>, the site's name in a cell of its own too: the longest shown part wins.
+    page = _table_page("Kentte").decode().replace("<font size='4'><b>Sahil yolu genişletiliyor</b></font>",
+                                                  "Sahil yolu genişletiliyor")
+    page = page.replace("</table>", "<tr><td>KÖRFEZ SES</td></tr></table>").encode()
+    assert extract_article(page, "http://127.0.0.1:8000/haber_detay.asp?id=5")["title"] == "Sahil yolu genişletiliyor"

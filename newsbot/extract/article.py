@@ -190,21 +190,17 @@ def _title_element(root: lxml.html.HtmlElement, site_names: list[str]) -> str:
     if not full or not re.search(_SUFFIX_SEP, full):
         return full
     body = root.find("body")
-    shown = {normalize_space(string_of(el)) for el in body.iter("b", "strong", "font", "h2", "h3", "span", "div")
+    shown = {normalize_space(string_of(el)) for el in body.iter("b", "strong", "font", "h2", "h3", "h4", "span",
+                                                                "div", "td", "p")
              } if body is not None else set()
-    # The headline is the part of the <title> the page shows: its start ("Headline - Site", the longest such
-    # part first) or, on sites that put their name first ("KÖRFEZ SES - Headline"), its end. An end is taken
-    # only when it is longer than what it cuts: a site's name or section ("… | EnBW", "… - News") is shown in
-    # its logo or menu too.
+    # The headline is the longest part of the <title> the page shows: its start ("Headline - Site") or, on
+    # sites that put their name first ("KÖRFEZ SES - Headline"), its end. An end counts only when it is longer
+    # than what it cuts: a site's name or section ("… | EnBW", "… - News") is shown in its logo or menu too.
     seps = list(re.finditer(_SUFFIX_SEP, full))
-    for sep in reversed(seps):
-        if full[: sep.start()] in shown:
-            return full[: sep.start()]
-    for sep in seps:
-        tail = full[sep.end():]
-        if tail in shown and len(words(tail)) > len(words(full[: sep.start()])):
-            return tail
-    return _strip_suffix(full, site_names)
+    parts = [full[: sep.start()] for sep in seps]
+    parts += [full[sep.end():] for sep in seps if len(words(full[sep.end():])) > len(words(full[: sep.start()]))]
+    shown_parts = [part for part in parts if part in shown]
+    return max(shown_parts, key=len) if shown_parts else _strip_suffix(full, site_names)
 
 
 def _lead(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_names: list[str]) -> str:
