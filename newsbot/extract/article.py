@@ -24,7 +24,7 @@ from newsbot.extract.body import (
 )
 from newsbot.extract.category import find_category
 from newsbot.extract.charset import decode_html, repair_text
-from newsbot.extract.credits import SiteNames, find_credits
+from newsbot.extract.credits import SiteNames, dateline_code, find_credits
 from newsbot.extract.dates import When, best_published, page_date, parse_date_line, parse_structured
 from newsbot.extract.dom import drop, lines_of, parse_html, select_first, string_of, text_of
 from newsbot.extract.page_area import read_area
@@ -86,11 +86,12 @@ def extract_article(
     site_names = _site_names(st)
     title_element = root.find(".//title")
     own_site = SiteNames.of(site_names, string_of(title_element) if title_element is not None else "", url)
-    credits = find_credits(area, site=own_site)  # a credit naming the site itself is no agency
     repair_structure(root)  # layout tables, polls, related boxes, glued inline text (extract/structure.py)
 
     title = repair_text(_title(root, st, selectors, site_names))
     lead = repair_text(_lead(root, st, selectors, site_names))
+    # From the area read above (the tree as served); a credit naming the site itself is no agency.
+    credits = find_credits(area, site=own_site, title=title, lead=lead)
     page_words = sum(len(line.text.split()) for line in area.lines)
     raw_body, template_event = _body(root, st, selectors, url, templates, page_words)
     paragraphs = [p for p in (repair_text(p) for p in raw_body) if p]
@@ -115,7 +116,7 @@ def extract_article(
         "category": _category(root, st, selectors) or find_category(root, area, url, title),
         "tags": _tags(root, st, selectors),
         "authors": authors,
-        "agency": _agency(st, authors, [lead, *paragraphs[:1]], config, credits.agency),
+        "agency": _agency(st, authors, [lead, *paragraphs[:2]], config, credits.agency),
         "editor": credits.editor,
         "language": _language(st, config),
         "canonical_url": urljoin(url, st.canonical) if st.canonical else (st.first("og:url") or url),
@@ -147,15 +148,24 @@ def _site_names(st: Structured) -> list[str]:
 
 
 def _strip_suffix(text: str, site_names: list[str], headings: list[str] = ()) -> str:
-    """Cut a " - Site" / " | Section Haberleri" suffix: a site name, or whatever follows one of the
-    page's own headings (Habertürk's og:title is its h1 plus " - Güncel haberler")."""
+    """Cut a " - Site" / " | Section Haberleri" suffix or a "Site - " prefix: a site name, or whatever
+    follows or precedes one of the page's own headings (Habertürk's og:title is its h1 plus " - Güncel
+    haberler"; an old CMS writes "KÖRFEZ SES - <h1>")."""
     text = normalize_space(text.replace("\ufeff", ""))
     for heading in headings:
         if heading and text != heading and text.startswith(heading):
             if re.match(_SUFFIX_SEP + r"\S", text[len(heading):]):
                 return heading
+        if heading and text != heading and text.endswith(heading):
+            cut = text[: -len(heading)]
+            # Longer than what it cuts: an <h1> that is the site's logo ("… | EnBW") is no headline.
+            if re.search(r"\S" + _SUFFIX_SEP + "$", cut) and len(words(heading)) > len(words(cut)):
+                return heading
     for name in site_names:
         text = re.sub(_SUFFIX_SEP + re.escape(name) + r"\s*$", "", text)
+        prefix = re.match(r"\s*" + re.escape(name) + _SUFFIX_SEP, text)
+        if prefix and len(words(text[prefix.end():])) > len(words(name)):  # og:site_name may be a headline
+            text = text[prefix.end():]
     return text
 
 
@@ -180,14 +190,17 @@ def _title_element(root: lxml.html.HtmlElement, site_names: list[str]) -> str:
     if not full or not re.search(_SUFFIX_SEP, full):
         return full
     body = root.find("body")
-    shown = {normalize_space(string_of(el)) for el in body.iter("b", "strong", "font", "h2", "h3", "span", "div")
+    shown = {normalize_space(string_of(el)) for el in body.iter("b", "strong", "font", "h2", "h3", "h4", "span",
+                                                                "div", "td", "p")
              } if body is not None else set()
-    parts = re.split(_SUFFIX_SEP, full)
-    for end in range(len(parts) - 1, 0, -1):
-        head = " - ".join(parts[:end])
-        if head in shown or normalize_space(full[: len(head)]) in shown:
-            return head
-    return _strip_suffix(full, site_names)
+    # The headline is the longest part of the <title> the page shows: its start ("Headline - Site") or, on
+    # sites that put their name first ("KÖRFEZ SES - Headline"), its end. An end counts only when it is longer
+    # than what it cuts: a site's name or section ("… | EnBW", "… - News") is shown in its logo or menu too.
+    seps = list(re.finditer(_SUFFIX_SEP, full))
+    parts = [full[: sep.start()] for sep in seps]
+    parts += [full[sep.end():] for sep in seps if len(words(full[sep.end():])) > len(words(full[: sep.start()]))]
+    shown_parts = [part for part in parts if part in shown]
+    return max(shown_parts, key=len) if shown_parts else _strip_suffix(full, site_names)
 
 
 def _lead(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_names: list[str]) -> str:
@@ -294,9 +307,6 @@ def _authors(root: lxml.html.HtmlElement, st: Structured, selectors: dict) -> li
             or names(ld_authors))
 
 
-_DATELINE_CREDIT = re.compile(r"\(([^()\d]{2,30})\)")
-
-
 def _agency(st: Structured, authors: list[str], paragraphs: list[str], config: SourceConfig | None,
             page_credit: str | None = None) -> str | None:
     """The agency a page credits (author / publisher / articleAuthor), else a credit anywhere in the
@@ -310,11 +320,10 @@ def _agency(st: Structured, authors: list[str], paragraphs: list[str], config: S
             return code
     if page_credit:
         return page_credit
-    for opening in paragraphs:  # the lead and the first body paragraph
-        for match in _DATELINE_CREDIT.finditer(opening[:120]):
-            code = agency_code(match.group(1))
-            if code:
-                return code
+    for opening in paragraphs:  # the lead and the first two body paragraphs (a label may come first)
+        code = dateline_code(opening)
+        if code:
+            return code
     return config.agency if config and config.agency else None
 
 

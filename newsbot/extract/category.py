@@ -32,7 +32,7 @@ def find_category(root: lxml.html.HtmlElement, area: PageArea, url: str, title: 
         if name:
             return _display(name, _menu(root, url, rules) if name.isupper() else {})
     menu = _menu(root, url, rules)  # only now: reading every link of the page costs more than the rest
-    return _label(root, menu, rules) or _from_path(url, menu)
+    return _label(root, menu, rules) or _from_path(url, menu) or _highlighted(root, menu, rules)
 
 
 def _section_of(crumbs: list[str], title: str, rules: FieldRules) -> str | None:
@@ -88,10 +88,31 @@ def _element_breadcrumb(root: lxml.html.HtmlElement, rules: FieldRules) -> list[
     for el in _NAMED(root):
         label = fold(el.get("aria-label") or "")
         if class_words(el) & rules.breadcrumb_class_words or "breadcrumb" in label:
-            links = [text_of(a) for a in el.iter("a")]
-            last = _split(text_of(el), rules)[-1:]  # the current page is often plain text, not a link
-            return links + [c for c in last if c not in links]
+            return _crumb_items(el, rules)
     return []
+
+
+def _crumb_items(el: lxml.html.HtmlElement, rules: FieldRules) -> list[str]:
+    """A breadcrumb's items in order, read from its markup: each link or list item is one item, and text
+    outside them is split at the separators (the current page is often plain text, not a link). The text of
+    the whole element is not split: items shown side by side by CSS ("<li>Ana Sayfa</li><li>Ekonomi</li>")
+    join in it without a separator ("Ana Sayfa Ekonomi")."""
+    items: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        if node.tag in ("a", "li") and next(node.iterdescendants("a", "li"), None) is None:  # an innermost item
+            items.append(text_of(node))
+        else:
+            if node.text:
+                items.extend(_split(node.text, rules))
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child)
+                if child.tail:
+                    items.extend(_split(child.tail, rules))
+
+    walk(el)
+    return [item for item in items if item]
 
 
 def _text_breadcrumb(area: PageArea, rules: FieldRules) -> list[str]:
@@ -152,6 +173,31 @@ def _label(root: lxml.html.HtmlElement, menu: dict[str, tuple[str, str]], rules:
         text = text_of(el)
         if text and len(words(text)) <= rules.category_max_words and fold(text) in menu:
             return _display(text, menu)
+    return None
+
+
+_MARKED = lxml.etree.XPath("//*[@class or @id or @aria-current]")
+_CAMEL = re.compile(r"(?<=[a-zçğıöşü])(?=[A-ZÇĞİÖŞÜ])")  # "menuAktif" → "menu Aktif"
+_CLASS_SPLIT = re.compile(r"[\s_\-]+")
+
+
+def _highlighted(root: lxml.html.HtmlElement, menu: dict[str, tuple[str, str]], rules: FieldRules) -> str | None:
+    """The menu section the page highlights as its own ("<li class="aktif"><a>Asayiş</a>", "<td
+    class="menuAktif">", aria-current): an element so marked holding one link, named like one of the site's
+    section links. Home items are no section (the menu has none), so a menu that highlights "Anasayfa" on
+    every page gives nothing."""
+    if not menu:
+        return None
+    for el in _MARKED(root):
+        raw = _CAMEL.sub(" ", f"{el.get('class') or ''} {el.get('id') or ''}")
+        marked = {fold(w) for w in _CLASS_SPLIT.split(raw) if w} & rules.active_class_words
+        if not marked and el.get("aria-current") not in ("page", "true"):
+            continue
+        links = [el] if el.tag == "a" else list(el.iter("a"))
+        if len(links) == 1:
+            name = normalize_space(string_of(links[0]))
+            if fold(name) in menu:
+                return _display(name, menu)
     return None
 
 

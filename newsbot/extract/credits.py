@@ -22,12 +22,16 @@ from urllib.parse import urlsplit
 from newsbot.extract.agencies import agency_code
 from newsbot.extract.field_rules import FieldRules, field_rules
 from newsbot.extract.page_area import Line, PageArea
-from newsbot.text import fold_chars, normalize_space, words
+from newsbot.text import fold_chars, normalize_space, same_text, words
 
 # Where a credit's value ends: a list separator, a bracket, a spaced dash, or a date.
 _VALUE_END = re.compile(r"\s*(?:[|•·,;()\[\]]|\s[-–—]\s|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2})")
-# "KAYSERİ (DHA) –", "ANKARA (AA) -", "İstanbul, (İHA) —": a place, an agency in brackets, a dash.
-_DATELINE = re.compile(r"^\s*[^\W\d_][^()\d]{0,40}?\s*,?\s*\(([^()]{2,40})\)\s*[-–—:]")
+# A dateline opens a story: a place (one to four words, no digits), the agency in brackets or after a slash,
+# then a dash or colon, in any case and with any dash: "KAYSERİ (DHA) –", "DÜZCE, (DHA) -", "Kocaeli / İHA -",
+# "KOCAELİ/GEBZE (İHA) -". Only there: a bracket elsewhere ("Anadolu Ajansı (AA) muhabirine") credits nothing.
+_DATELINE = re.compile(
+    r"^\s*[^\W\d_]+(?:[ ,./]+[^\W\d_]+){0,3}\s*,?\s*"
+    r"(?:\((?P<bracket>[^()]{2,40})\)|/\s*(?P<slash>[^\W\d_][^()/\-–—:]{0,38}?))\s*[-–—:]")
 # The dateline is looked for in the first line of prose after the headline (at least this many words):
 # only there, since the next prose line may already be a side column's teaser of another agency's story
 # (a spot before the body is covered by the extracted body's first paragraph, see article._agency).
@@ -147,9 +151,11 @@ def _editor_of(value: str, rules: FieldRules) -> str | None:
     return value if 0 < count <= rules.max_editor_words and re.search(r"[^\W\d_]", value) else None
 
 
-def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteNames = SiteNames()) -> Credits:
-    """The first agency credit by label, else by byline box, else by dateline; the first editor credit.
-    A label credit naming the site itself is recorded (`own_credit`) and credits no agency."""
+def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteNames = SiteNames(),
+                 title: str = "", lead: str = "") -> Credits:
+    """The first agency credit by label, else by byline box, else by dateline (see `dateline_agency`: the
+    headline and lead say where the story's text starts); the first editor credit. A label credit naming
+    the site itself is recorded (`own_credit`) and credits no agency."""
     rules = rules or field_rules()
     found = Credits()
     byline: str | None = None
@@ -179,20 +185,35 @@ def find_credits(area: PageArea, rules: FieldRules | None = None, site: SiteName
     if found.agency is None and byline:
         found.agency = byline
     if found.agency is None:
-        code = dateline_agency(area)
+        code = dateline_agency(area, title, lead)
         if code:
             found.agency = code
     return found
 
 
-def dateline_agency(area: PageArea) -> str | None:
-    """The agency of a dateline opening the first prose line after the headline."""
-    prose = (ln for ln in area.lines if (ln.after_title or not area.title_found) and not ln.linked
-             and len(words(ln.text)) >= _PROSE_WORDS)  # lazily: only the first lines of prose are read
+def dateline_agency(area: PageArea, title: str = "", lead: str = "") -> str | None:
+    """The agency of a dateline opening the first prose line after the headline, the lead (a spot shown
+    above the text) not counted. A page without <h1> (a table layout) shows its headline as a line of its
+    own: the lines after the one that reads as the title."""
+    lines = area.lines
+    if not area.title_found and title:
+        at = next((i for i, ln in enumerate(lines) if same_text(ln.text, title)), None)
+        lines = lines[at + 1:] if at is not None else lines
+    prose = (ln for ln in lines if (ln.after_title or not area.title_found) and not ln.linked
+             and _letter_words(ln.text) >= _PROSE_WORDS and not same_text(ln.text, lead))  # lazily: only the first
     for line in itertools.islice(prose, _DATELINE_LINES):
-        match = _DATELINE.match(line.text)
-        if match:
-            code = agency_code(match.group(1))
-            if code:
-                return code
+        code = dateline_code(line.text)
+        if code:
+            return code
     return None
+
+
+def _letter_words(text: str) -> int:
+    # Numbers are no prose: a date line "02.12.2026 - 16:10 | Okunma: 2.871 | Yorum: 2" has ten words.
+    return sum(1 for word in words(text) if not word.isdigit())
+
+
+def dateline_code(text: str) -> str | None:
+    """The agency of the dateline that opens `text` ("SAKARYA (İHA) – Kent…" → "İHA"), if any."""
+    match = _DATELINE.match(text)
+    return agency_code(match.group("bracket") or match.group("slash")) if match else None

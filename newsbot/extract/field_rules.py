@@ -28,6 +28,7 @@ class FieldRules:
     breadcrumb_separators: tuple[str, ...]
     breadcrumb_class_words: frozenset[str]
     category_max_words: int
+    active_class_words: frozenset[str]
     not_found_phrases: tuple[str, ...]
     not_found_max_words: int
     gallery_types: frozenset[str]
@@ -63,6 +64,7 @@ def field_rules(path: Path = FIELDS_FILE) -> FieldRules:
             breadcrumb_separators=tuple(category["breadcrumb_separators"]),
             breadcrumb_class_words=frozenset(_folded(category["breadcrumb_class_words"])),
             category_max_words=int(category["max_words"]),
+            active_class_words=frozenset(_folded(category["active_class_words"])),
             not_found_phrases=_folded(kind["not_found_phrases"]),
             not_found_max_words=int(kind["not_found_max_words"]),
             gallery_types=frozenset(_folded(kind["gallery_types"])),
