@@ -65,6 +65,36 @@ def test_related_boxes_and_polls_are_removed_where_they_sit():
                             "İlgili haber, başka bir bağlantı ile birlikte cümlede geçiyor."]
 
 
+@pytest.mark.parametrize("html, cross_link", [
+    # Two templates of the general set's dev half: a magazine's text field (the link's text in <strong>) and a
+    # news article's content block (an absolute link, a dash in the headline).
+    ("<body><div class='field-name-body'><p>Haare wachsen im Schnitt einen Zentimeter im Monat, sagt sie.</p>"
+     "<p><a href='https://example.de/lifestyle/fruehstueck'><strong>Richtig frühstücken: Die besten Tipps"
+     "</strong></a></p><p>Eiweiß ist der wichtigste Baustein für gesundes Haar.</p></div></body>",
+     "Richtig frühstücken: Die besten Tipps"),
+    ("<body><article><div class='article__content'><p>Karhut heräsivät talviuniltaan jo helmikuussa.</p>"
+     "<p><a href='/uutiset/3-11214356'>Vuosi 2018 toi kylmää, kuumaa ja kuivaa – ilmasto näkyy jo</a></p>"
+     "<p>Eläintarhan mukaan syy on lämmin talvi.</p></div></article></body>",
+     "Vuosi 2018 toi kylmää, kuumaa ja kuivaa – ilmasto näkyy jo"),
+])
+def test_a_paragraph_that_is_one_link_to_another_page_is_removed(html, cross_link):
+    lines = _lines(html)
+    assert cross_link not in lines
+    assert len(lines) == 2  # the article's own paragraphs stay
+
+
+def test_link_paragraphs_that_are_article_text_stay():
+    html = ("<body><div><p>Die Petition läuft noch bis Ende März bei den Organisatoren.</p>"
+            "<p><a href='http://www.openpetition.de'>http://www.openpetition.de</a></p>"
+            "<p>Mehr dazu <a href='/thema'>im Dossier zur Petition</a></p>"
+            "<p><a href='#fn1'>Fußnote eins zum Text</a></p>"
+            "<p><a href='/a'>Erster Link</a> und <a href='/b'>zweiter Link</a></p>"
+            "<table><tr><td>Freunde:</td><td><p><a href='/maru'>Maru</a></p></td></tr></table></div></body>")
+    assert _lines(html) == ["Die Petition läuft noch bis Ende März bei den Organisatoren.",
+                            "http://www.openpetition.de", "Mehr dazu im Dossier zur Petition",
+                            "Fußnote eins zum Text", "Erster Link und zweiter Link", "Freunde:", "Maru"]
+
+
 def test_a_layout_table_is_read_as_blocks_and_a_data_table_stays():
     words = " ".join(["kelime"] * 90)
     layout = parse_html(f"<body><table><tr><td>Menü</td><td>{words}<br><br>İkinci paragraf</td></tr></table></body>")
