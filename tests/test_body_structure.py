@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.extract import extract_article
-from newsbot.extract.body import article_text
+from newsbot.extract.body import article_text, text_paragraphs
 from newsbot.extract.charset import repair_text
 from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html, string_of, text_of
 from newsbot.extract.structure import repair
@@ -171,3 +171,26 @@ def test_text_is_the_lead_once_then_the_body():
     got = extract_article((DEVSITES / "minicms/s05.html").read_bytes(), truth["url"])
     assert got["lead"] == truth["lead"]
     assert [word_tuple(p) for p in got["body"]].count(word_tuple(truth["lead"])) == 0
+
+
+def test_a_description_written_as_html_gives_its_text_as_the_lead():
+    # Seen on 5 sites of the general set's dev half ("<p><strong>Die Potenziale …", "<p><span><span>17 kwietnia …").
+    html = ("<html><head><title>Digitale Arbeit</title><meta name='description' content='&lt;p&gt;&lt;strong&gt;"
+            "Die Potenziale der Digitalisierung werden &lt;em&gt;selten&lt;/em&gt; genutzt.&lt;/strong&gt;&lt;/p&gt;'>"
+            "</head><body><h1>Digitale Arbeit</h1><div><p>Ein Absatz, der mit dem Artikel gar nichts zu tun hat, "
+            "steht hier und ist lang genug für einen Textkörper einer Seite.</p></div></body></html>")
+    lead = extract_article(html.encode(), "https://example.de/digital")["lead"]
+    assert lead == "Die Potenziale der Digitalisierung werden selten genutzt."
+
+
+def test_an_article_body_from_metadata_gives_its_paragraphs():
+    # JSON-LD articleBody written as HTML (biobiochile.cl in the general set's dev half) or as plain lines.
+    body = ("<p>En estado de alerta máxima aseguran estar los asociados a la <strong>Confederación Nacional del "
+            "Transporte de Cargas.</strong></p><p>Esto último, debido a los hechos de violencia.</p>"
+            "Una línea suelta<br>y otra después")
+    assert text_paragraphs(body) == [
+        "En estado de alerta máxima aseguran estar los asociados a la Confederación Nacional del Transporte de Cargas.",
+        "Esto último, debido a los hechos de violencia.", "Una línea suelta", "y otra después"]
+    assert text_paragraphs("Primer párrafo de la nota.\n\n Segundo  párrafo.\nTercero") == [
+        "Primer párrafo de la nota.", "Segundo párrafo.", "Tercero"]
+    assert text_paragraphs("Precio < 5 euros y > 3 euros") == ["Precio < 5 euros y > 3 euros"]
