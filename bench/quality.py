@@ -2,6 +2,7 @@
 virtual environment with news-please is given), on two corpora in ../shared/corpus:
 
     python bench/quality.py [--newsplease VENV/bin/python] [--json OUT] [--limit N] [--show-losses K]
+                            [--half dev|held]
 
 1. trafilatura's evaluation set (990 pages, snippets that must / must not appear; rule in its NOTES.md):
    per page, the whitespace-normalised main text is searched for each snippet; TP/FN/FP/TN are summed
@@ -20,6 +21,10 @@ What text is compared ("main text"):
   contract is also scored: the stored body alone against `articleBody` (the ground truth without the summary).
 - news-please: `NewsPlease.from_html(...)`: description (its lead) + maintext when maintext does not
   already start with it. The page is given as text decoded by newsbot's charset layer.
+Held-out half: each page of the general set belongs to one of two site-disjoint halves, `dev` or `held`, by a
+stable hash of its registered domain (the archived site's for web.archive.org copies, the file name's for the
+corpus's `hard::` pages). Rules are chosen looking at `dev` only; `held` is the honest number. `--half` scores
+one half; without it the whole set is scored and each half's line is printed under it.
 Titles: exact match after whitespace normalisation (case kept), on entries with a title. Dates: the
 published date's day (YYYY-MM-DD, the page's local day) equals the annotated day.
 """
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import re
 import subprocess
@@ -55,6 +61,32 @@ def norm(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+def site_of(page_id: str) -> str:
+    """The registered domain a general-set page comes from: its URL's, the archived URL's for a web.archive.org
+    copy, and for ids like "hard::laestrella.com.pa-laboral.html" the longest leading run of the file name's
+    labels that is a domain ("laestrella.com.pa"); the id itself when none is found."""
+    from courlan import extract_domain
+
+    urls = re.findall(r"https?://[^\s]+?(?=https?://|$)", page_id)
+    if urls:
+        domain = extract_domain(urls[-1])
+        if domain:
+            return domain
+    name = page_id.split("::", 1)[-1].removesuffix(".html").split("-", 1)[0]
+    labels = name.split(".")
+    for k in range(len(labels), 1, -1):
+        domain = extract_domain("https://" + ".".join(labels[:k]) + "/")
+        if domain:
+            return domain
+    return page_id
+
+
+def half_of(page_id: str) -> str:
+    """`dev` or `held`: a stable (process- and machine-independent) hash of the page's site, so that every page
+    of a site lands in the same half."""
+    return "dev" if hashlib.sha256(site_of(page_id).encode()).digest()[0] % 2 == 0 else "held"
+
+
 def load_trafilatura_set(limit: int | None = None) -> list[dict]:
     data = json.loads((TRAF / "evaldata.json").read_text(encoding="utf-8"))
     pages = []
@@ -66,6 +98,7 @@ def load_trafilatura_set(limit: int | None = None) -> list[dict]:
         else:
             continue
         pages.append({"id": url, "url": url if url.startswith("http") else "https://example.org/", "path": path,
+                      "half": half_of(url),
                       "with": entry.get("with") or [], "without": entry.get("without") or [],
                       "title": entry.get("title") or "", "date": entry.get("date") or ""})
     return pages[:limit] if limit else pages
@@ -266,9 +299,18 @@ def main() -> int:
     ap.add_argument("--limit", type=int, help="only the first N pages of the trafilatura set (quick look)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show-losses", type=int, default=0, help="list the K pages where newsbot loses most")
+    ap.add_argument("--half", choices=("dev", "held"),
+                    help="score only this site-disjoint half of the general set (choose rules on dev only)")
     args = ap.parse_args()
 
     general, turkish = load_trafilatura_set(args.limit), load_turkish_set()
+    for half in ("dev", "held"):
+        members = [p for p in general if p["half"] == half]
+        print(f"general set, half {half}: {len(members)} pages, {len({site_of(p['id']) for p in members})} sites, "
+              f"{sum(len(p['with']) for p in members)} must-have and "
+              f"{sum(len(p['without']) for p in members)} must-not snippets")
+    if args.half:
+        general = [p for p in general if p["half"] == args.half]
     report: dict = {"general": {}, "turkish": {}, "seconds_per_page": {}}
     for name, pages in (("general", general), ("turkish", turkish)):
         outputs = {"newsbot": run_newsbot(pages), "trafilatura": run_trafilatura(pages)}
@@ -279,14 +321,23 @@ def main() -> int:
             report["seconds_per_page"].setdefault(system, {})[name] = round(sum(secs) / max(1, len(secs)), 4)
         if name == "general":
             report[name] = score_snippets(pages, outputs)
+            if not args.half:
+                report["general_by_half"] = {half: score_snippets([p for p in pages if p["half"] == half], outputs)
+                                             for half in ("dev", "held")}
         else:
             report[name] = score_turkish(pages, outputs)
 
-    print(f"\n== trafilatura evaluation set: {len(general)} pages (snippet rule, micro average) ==")
-    print(f"{'system':18} {'P':>7} {'R':>7} {'F1':>7} {'acc':>7} {'title':>7} {'date':>7}")
+    which = f", half {args.half}" if args.half else ""
+    print(f"\n== trafilatura evaluation set{which}: {len(general)} pages (snippet rule, micro average) ==")
+    print(f"{'system':18} {'P':>7} {'R':>7} {'F1':>7} {'acc':>7} {'title':>7} {'date':>7} {'FP':>5} {'FN':>5}")
     for name, s in report["general"].items():
         print(f"{name:18} {s['precision']:7.4f} {s['recall']:7.4f} {s['f1']:7.4f} {s['accuracy']:7.4f} "
-              f"{s['title_accuracy']:7.4f} {s['date_accuracy']:7.4f}")
+              f"{s['title_accuracy']:7.4f} {s['date_accuracy']:7.4f} {s['fp']:5} {s['fn']:5}")
+    for half, scores in report.get("general_by_half", {}).items():
+        print(f"-- half {half}:")
+        for name, s in scores.items():
+            print(f"{name:18} {s['precision']:7.4f} {s['recall']:7.4f} {s['f1']:7.4f} {s['accuracy']:7.4f} "
+                  f"{s['title_accuracy']:7.4f} {s['date_accuracy']:7.4f} {s['fp']:5} {s['fn']:5}")
     print(f"\n== Turkish pages: {len(turkish)} (AEB shingle metric; newsbot body vs articleBody, "
           "others vs articleBodyWithSummary) ==")
     print(f"{'system':18} {'P':>7} {'R':>7} {'F1':>7} {'macroF1':>8} {'title':>6} {'title*':>6} {'day':>5} "
@@ -306,8 +357,8 @@ def main() -> int:
         for pid in worse:
             if sum(ours[pid]) > sum(theirs[pid]):
                 print(f"  {ours[pid]} | {theirs[pid]}  {pid}")
-    for section in ("general",):
-        for s in report[section].values():
+    for scores in (report["general"], *report.get("general_by_half", {}).values()):
+        for s in scores.values():
             s.pop("losses", None)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.extract import extract_article
-from newsbot.extract.body import article_text
+from newsbot.extract.body import article_text, text_paragraphs
 from newsbot.extract.charset import repair_text
 from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html, string_of, text_of
 from newsbot.extract.structure import repair
@@ -63,6 +63,36 @@ def test_related_boxes_and_polls_are_removed_where_they_sit():
             "</div></body>")
     assert _lines(html) == ["Birinci paragraf burada ve yeterince uzun bir cümle.",
                             "İlgili haber, başka bir bağlantı ile birlikte cümlede geçiyor."]
+
+
+@pytest.mark.parametrize("html, cross_link", [
+    # Two templates of the general set's dev half: a magazine's text field (the link's text in <strong>) and a
+    # news article's content block (an absolute link, a dash in the headline).
+    ("<body><div class='field-name-body'><p>Haare wachsen im Schnitt einen Zentimeter im Monat, sagt sie.</p>"
+     "<p><a href='https://example.de/lifestyle/fruehstueck'><strong>Richtig frühstücken: Die besten Tipps"
+     "</strong></a></p><p>Eiweiß ist der wichtigste Baustein für gesundes Haar.</p></div></body>",
+     "Richtig frühstücken: Die besten Tipps"),
+    ("<body><article><div class='article__content'><p>Karhut heräsivät talviuniltaan jo helmikuussa.</p>"
+     "<p><a href='/uutiset/3-11214356'>Vuosi 2018 toi kylmää, kuumaa ja kuivaa – ilmasto näkyy jo</a></p>"
+     "<p>Eläintarhan mukaan syy on lämmin talvi.</p></div></article></body>",
+     "Vuosi 2018 toi kylmää, kuumaa ja kuivaa – ilmasto näkyy jo"),
+])
+def test_a_paragraph_that_is_one_link_to_another_page_is_removed(html, cross_link):
+    lines = _lines(html)
+    assert cross_link not in lines
+    assert len(lines) == 2  # the article's own paragraphs stay
+
+
+def test_link_paragraphs_that_are_article_text_stay():
+    html = ("<body><div><p>Die Petition läuft noch bis Ende März bei den Organisatoren.</p>"
+            "<p><a href='http://www.openpetition.de'>http://www.openpetition.de</a></p>"
+            "<p>Mehr dazu <a href='/thema'>im Dossier zur Petition</a></p>"
+            "<p><a href='#fn1'>Fußnote eins zum Text</a></p>"
+            "<p><a href='/a'>Erster Link</a> und <a href='/b'>zweiter Link</a></p>"
+            "<table><tr><td>Freunde:</td><td><p><a href='/maru'>Maru</a></p></td></tr></table></div></body>")
+    assert _lines(html) == ["Die Petition läuft noch bis Ende März bei den Organisatoren.",
+                            "http://www.openpetition.de", "Mehr dazu im Dossier zur Petition",
+                            "Fußnote eins zum Text", "Erster Link und zweiter Link", "Freunde:", "Maru"]
 
 
 def test_a_layout_table_is_read_as_blocks_and_a_data_table_stays():
@@ -141,3 +171,26 @@ def test_text_is_the_lead_once_then_the_body():
     got = extract_article((DEVSITES / "minicms/s05.html").read_bytes(), truth["url"])
     assert got["lead"] == truth["lead"]
     assert [word_tuple(p) for p in got["body"]].count(word_tuple(truth["lead"])) == 0
+
+
+def test_a_description_written_as_html_gives_its_text_as_the_lead():
+    # Seen on 5 sites of the general set's dev half ("<p><strong>Die Potenziale …", "<p><span><span>17 kwietnia …").
+    html = ("<html><head><title>Digitale Arbeit</title><meta name='description' content='&lt;p&gt;&lt;strong&gt;"
+            "Die Potenziale der Digitalisierung werden &lt;em&gt;selten&lt;/em&gt; genutzt.&lt;/strong&gt;&lt;/p&gt;'>"
+            "</head><body><h1>Digitale Arbeit</h1><div><p>Ein Absatz, der mit dem Artikel gar nichts zu tun hat, "
+            "steht hier und ist lang genug für einen Textkörper einer Seite.</p></div></body></html>")
+    lead = extract_article(html.encode(), "https://example.de/digital")["lead"]
+    assert lead == "Die Potenziale der Digitalisierung werden selten genutzt."
+
+
+def test_an_article_body_from_metadata_gives_its_paragraphs():
+    # JSON-LD articleBody written as HTML (biobiochile.cl in the general set's dev half) or as plain lines.
+    body = ("<p>En estado de alerta máxima aseguran estar los asociados a la <strong>Confederación Nacional del "
+            "Transporte de Cargas.</strong></p><p>Esto último, debido a los hechos de violencia.</p>"
+            "Una línea suelta<br>y otra después")
+    assert text_paragraphs(body) == [
+        "En estado de alerta máxima aseguran estar los asociados a la Confederación Nacional del Transporte de Cargas.",
+        "Esto último, debido a los hechos de violencia.", "Una línea suelta", "y otra después"]
+    assert text_paragraphs("Primer párrafo de la nota.\n\n Segundo  párrafo.\nTercero") == [
+        "Primer párrafo de la nota.", "Segundo párrafo.", "Tercero"]
+    assert text_paragraphs("Precio < 5 euros y > 3 euros") == ["Precio < 5 euros y > 3 euros"]

@@ -142,6 +142,14 @@ def test_notices_and_copyright_lines_are_removed():
     assert result.body == [ARTICLE]
 
 
+def test_reading_time_lines_are_removed_in_several_languages():
+    notices = ["Estimated reading time: 6 minutes", "Ten tekst przeczytasz w mniej niż minutę", "Lesezeit: ca. 3 Min.",
+               "5 min read", "Temps de lecture : 4 minutes", "3 dk okuma"]
+    sentences = ["Reading time is a poor guide: 5 minutes for one reader are 20 for another.",
+                 "Die Lesezeit von Kindern ist im Jahr 2020 auf 12 Minuten am Tag gestiegen."]
+    assert strip_paragraphs([ARTICLE, *notices, *sentences]).body == [ARTICLE, *sentences]
+
+
 def test_title_lead_duplicates_and_date_lines():
     lead = fold(LEAD_START)  # the page's summary block, lower-cased like the seed's
     body = [TITLE + " 12-07-2025 17:12", LEAD_START, "12 Temmuz 2025 Cumartesi 17:12", ARTICLE, fold(ARTICLE)]

@@ -26,7 +26,7 @@ from newsbot.extract.category import find_category
 from newsbot.extract.charset import decode_html, repair_text
 from newsbot.extract.credits import SiteNames, dateline_code, find_credits
 from newsbot.extract.dates import When, best_published, page_date, parse_date_line, parse_structured
-from newsbot.extract.dom import drop, lines_of, parse_html, select_first, string_of, text_of
+from newsbot.extract.dom import drop, lines_of, markup_lines, parse_html, select_first, string_of, text_of
 from newsbot.extract.page_area import read_area
 from newsbot.extract.page_kind import page_kind
 from newsbot.extract.site_template import SITE_TEMPLATES, SiteTemplates
@@ -208,6 +208,7 @@ def _lead(root: lxml.html.HtmlElement, st: Structured, selectors: dict, site_nam
     if chosen:
         return chosen
     cand = _ld_str(st, "description") or st.first("og:description", "description", "twitter:description") or ""
+    cand = " ".join(markup_lines(cand))  # a description written as HTML ("<p><strong>…"): its text
     return _strip_suffix(cand, site_names) or _spot(root)
 
 
@@ -233,7 +234,10 @@ def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str
             return restore_subheads(root, trafilatura_body(root, url))
         paragraphs, event = templates.body(root, url, page_words, general) if templates else (general(), None)
     # JSON-LD articleBody is a last resort: it is often a summary (AA 2026) or loses quotes (Hürriyet).
-    ld_body = text_paragraphs(_ld_str(st, "articleBody"))
+    # Read before spaces are normalised: its line breaks (or its HTML blocks) are the paragraph boundaries.
+    raw = st.ld("articleBody")
+    raw = next((v for v in raw if isinstance(v, str) and v.strip()), None) if isinstance(raw, list) else raw
+    ld_body = text_paragraphs(raw) if isinstance(raw, str) else []
     if word_count(paragraphs) < word_count(ld_body) / 2:
         paragraphs = ld_body
     return paragraphs, event

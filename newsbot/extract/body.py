@@ -7,7 +7,7 @@ import re
 import lxml.html
 
 from newsbot.extract.dates import is_date_line
-from newsbot.extract.dom import lines_of, select_first, text_of
+from newsbot.extract.dom import lines_of, markup_lines, select_first, text_of
 from newsbot.extract.main_text import main_text
 from newsbot.text import normalize_space, words
 
@@ -79,8 +79,8 @@ def restore_subheads(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list
 
 
 def text_paragraphs(text: str) -> list[str]:
-    """A plain-text body (JSON-LD articleBody) as paragraphs."""
-    return [line for line in (normalize_space(x) for x in re.split(r"\n+|<br\s*/?>", text or "")) if line]
+    """A body from metadata (JSON-LD articleBody) as paragraphs: its lines, or its blocks when it is HTML."""
+    return markup_lines(text or "")
 
 
 def word_count(paragraphs: list[str]) -> int:

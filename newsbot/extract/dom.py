@@ -165,6 +165,23 @@ def _text_pieces(node: lxml.html.HtmlElement, out: list[str]) -> None:
         out.append(" ")
 
 
+# A tag of the markup a description or a JSON-LD articleBody sometimes carries as text ("<p><strong>…").
+_MARKUP = re.compile(r"</?(?:p|br|div|span|strong|b|em|i|u|a|ul|ol|li|h[1-6]|blockquote|figure|img)\b[^<>]*>",
+                     re.IGNORECASE)
+
+
+def markup_lines(text: str) -> list[str]:
+    """Lines of a text taken from metadata: split at line breaks, and, when it holds HTML markup (a description
+    or JSON-LD articleBody written as HTML), read as HTML, split at its blocks and <br>s, without its tags."""
+    if "<" not in text or not _MARKUP.search(text):
+        return [line for line in (normalize_space(x) for x in text.split("\n")) if line]
+    try:
+        fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (ParserError, ValueError):  # markup lxml cannot read: its tags are taken out as text
+        return markup_lines(_MARKUP.sub("\n", text))
+    return lines_of(fragment)
+
+
 def lines_of(el: lxml.html.HtmlElement) -> list[str]:
     """Text of an element split at block boundaries and <br>: one entry per paragraph or heading."""
     return [text for text, _ in block_lines(el)]

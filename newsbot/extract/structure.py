@@ -7,6 +7,8 @@ its paragraph boundaries where the page has them:
 - `drop_polls`: a block holding a radio-button group (a poll: question, "Evet", "Hayır") is removed.
 - `drop_related_boxes`: a block whose own words are a widget heading ("İLGİLİ HABER", "Sıradaki haber")
   and whose rest is a link to another story is removed, wherever it sits in the body.
+- `drop_link_paragraphs`: a paragraph that is nothing but one link to another page (a headline set in the
+  body as "read this too": "<p><a href=…>Richtig frühstücken: Die besten Tipps …</a></p>") is removed.
 - `split_glued_inline`: minified HTML has no whitespace between tags; where an inline element starts a new
   line of text by any reading ("…kaldı" + "<span>13-07-2025</span>", "…yavaşladı." + "<b>Ekipler…</b>"),
   a <br> is put between them.
@@ -36,6 +38,10 @@ _CELL_TAGS = ("td", "th")
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"})
 # A cell holding these is a page region (data cells hold text, links, images; an infobox cell may hold a <p>).
 _LAYOUT_CONTENT = ("table", "form")
+# A link paragraph is a headline's length; a link whose text is an address is shown as such (kept).
+LINK_PARAGRAPH_MAX_WORDS = 25
+_ADDRESS = re.compile(r"https?:|www\.|\w\.(com|org|net|de)\b", re.IGNORECASE)
+_NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
 # Never split at these: superscripts and subscripts continue the word ("5000 m<sup>2</sup>").
 _INLINE_SKIP = SKIP_TAGS | BLOCK_TAGS | {"br", "img", "input", "sup", "sub"}
 _LETTER_END = re.compile(r"[^\W\d_]$")
@@ -54,6 +60,7 @@ def repair(root: lxml.html.HtmlElement) -> None:
     unwrap_layout_tables(root)
     drop_polls(root)
     drop_related_boxes(root)
+    drop_link_paragraphs(root)
     split_glued_inline(root)
 
 
@@ -141,6 +148,27 @@ def drop_related_boxes(root: lxml.html.HtmlElement) -> None:
                 box.drop_tree()
                 break
             box = box.getparent()
+
+
+def drop_link_paragraphs(root: lxml.html.HtmlElement) -> None:
+    """Remove each <p> whose letters are all inside its one link to another page (a cross-link set as a
+    paragraph of its own; measured on 6 sites of the general set's dev half, BENCHMARKS.md). A paragraph with
+    any word outside the link, with two links, a link to a place on the same page, or a shown address is kept,
+    and so is one in a table cell."""
+    for par in list(root.iter("p")):
+        links = list(par.iter("a"))
+        if len(links) != 1 or next(par.iterancestors(*_CELL_TAGS), None) is not None:
+            continue  # (a link in a data table's cell is the table's content: "Friends: Maru, Sam")
+        href = (links[0].get("href") or "").strip()
+        if not href or href.lower().startswith(_NOT_A_PAGE):
+            continue
+        text = string_of(par)
+        letters = letter_tuple(text)
+        if (not letters or len(letters) > LINK_PARAGRAPH_MAX_WORDS or letter_tuple(string_of(links[0])) != letters
+                or _ADDRESS.search(text)):
+            continue
+        if par.getparent() is not None:
+            par.drop_tree()
 
 
 def _text_before(el: lxml.html.HtmlElement) -> str:
