@@ -7,7 +7,7 @@ import re
 import lxml.html
 
 from newsbot.extract.dates import is_date_line
-from newsbot.extract.dom import lines_of, select_first, text_of
+from newsbot.extract.dom import block_lines, lines_of, select_first, text_of
 from newsbot.extract.main_text import main_text
 from newsbot.text import normalize_space, words
 
@@ -76,6 +76,53 @@ def restore_subheads(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list
         out.extend(inserts.get(i, ()))
         out.append(para)
     return out
+
+
+# A line of the article's own prose: a sentence of this many words or more.
+PROSE_WORDS = 8
+_PROSE_END = re.compile(r"[.!?…\"”'»)]\s*$")
+
+
+def _is_prose(line: str) -> bool:
+    return line.count(" ") + 1 >= PROSE_WORDS and bool(_PROSE_END.search(line))
+
+
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    path = [elements[0], *elements[0].iterancestors()]
+    depth = {id(el): i for i, el in enumerate(path)}
+    deepest = 0
+    for el in elements[1:]:
+        node = el
+        while id(node) not in depth:
+            node = node.getparent()
+        deepest = max(deepest, depth[id(node)])
+    return path[deepest]
+
+
+def drop_other_columns(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Drop the short lines main-text extraction appended after the article's last prose paragraph from
+    another column of the page: a table layout without article markup gave trafilatura the whole page, and
+    it kept the side column's teaser and address lines. The article's prose sits in one element; a line
+    after it that is found on the page only outside that element (widened by one level, where trailers and
+    credits sit) is another column's furniture. Lines not found on the page are kept."""
+    prose = [i for i, p in enumerate(paragraphs) if _is_prose(p)]
+    if len(prose) < 2 or prose[-1] == len(paragraphs) - 1:
+        return paragraphs  # nothing after the prose (the common case), or too little prose to place it
+    body = root.find("body")
+    if body is None:
+        return paragraphs
+    where: dict[str, list[lxml.html.HtmlElement]] = {}
+    for line, block in block_lines(body):
+        where.setdefault(line, []).append(block)
+    blocks = [where[paragraphs[i]][0] for i in prose if paragraphs[i] in where]
+    if len(blocks) < 2:
+        return paragraphs
+    container = _common_ancestor(blocks)
+    container = container.getparent() if container.getparent() is not None else container
+    inside = set(container.iter())
+    last = prose[-1]
+    tail = [p for p in paragraphs[last + 1:] if p not in where or any(b in inside for b in where[p])]
+    return paragraphs[: last + 1] + tail
 
 
 def text_paragraphs(text: str) -> list[str]:
