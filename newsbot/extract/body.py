@@ -100,11 +100,11 @@ def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlEle
 
 
 def drop_other_columns(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list[str]:
-    """Drop the short lines main-text extraction appended after the article's last prose paragraph from
-    another column of the page: a table layout without article markup gave trafilatura the whole page, and
-    it kept the side column's teaser and address lines. The article's prose sits in one element; a line
-    after it that is found on the page only outside that element (widened by one level, where trailers and
-    credits sit) is another column's furniture. Lines not found on the page are kept."""
+    """Drop the short lines (under PROSE_WORDS words) main-text extraction appended after the article's last
+    prose paragraph from another column of the page: a table layout without article markup gave trafilatura
+    the whole page, and it kept the side column's teaser and address lines. The article's prose sits in one
+    element; a short line after it that is found on the page only outside that element (widened by one level,
+    where trailers and credits sit) is another column's furniture. Lines not found on the page are kept."""
     prose = [i for i, p in enumerate(paragraphs) if _is_prose(p)]
     if len(prose) < 2 or prose[-1] == len(paragraphs) - 1:
         return paragraphs  # nothing after the prose (the common case), or too little prose to place it
@@ -121,7 +121,8 @@ def drop_other_columns(root: lxml.html.HtmlElement, paragraphs: list[str]) -> li
     container = container.getparent() if container.getparent() is not None else container
     inside = set(container.iter())
     last = prose[-1]
-    tail = [p for p in paragraphs[last + 1:] if p not in where or any(b in inside for b in where[p])]
+    tail = [p for p in paragraphs[last + 1:]
+            if p.count(" ") + 1 >= PROSE_WORDS or p not in where or any(b in inside for b in where[p])]
     return paragraphs[: last + 1] + tail
 
 
@@ -134,8 +135,14 @@ def word_count(paragraphs: list[str]) -> int:
     return sum(len(words(p)) for p in paragraphs)
 
 
-def _starts_with(paragraph_words: list[str], prefix_words: list[str]) -> bool:
-    return bool(prefix_words) and paragraph_words[: len(prefix_words)] == prefix_words
+def _starts_with(paragraph_words: list[str], prefix_words: list[str], cut: bool = False) -> bool:
+    """The paragraph starts with these words; with `cut`, the last one may be cut short ("… son 16'ya kal":
+    a description cut at a fixed length, mid-word)."""
+    n = len(prefix_words)
+    if not n or paragraph_words[:n] == prefix_words:
+        return bool(n)
+    return (cut and len(paragraph_words) >= n and paragraph_words[: n - 1] == prefix_words[:-1]
+            and paragraph_words[n - 1].startswith(prefix_words[-1]))
 
 
 def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[list[str], str]:
@@ -150,7 +157,8 @@ def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[l
     lead_words = words(_ELLIPSIS.sub("", lead))
     if len(lead_words) < 4:  # too short to recognise safely
         return body, lead
-    matches = [i for i, p in enumerate(body[:head]) if _starts_with(words(p), lead_words)]
+    cut = not _PROSE_END.search(lead)  # no sentence end: the description may stop mid-word
+    matches = [i for i, p in enumerate(body[:head]) if _starts_with(words(p), lead_words, cut)]
     if not matches:
         return body, lead
     stem = _ELLIPSIS.sub("", lead)

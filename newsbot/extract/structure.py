@@ -234,6 +234,22 @@ def _run_words(run: list) -> int:
                for piece in run)
 
 
+def _link_words(run: list) -> int:
+    return sum(len(" ".join(a.itertext()).split()) for piece in run if not isinstance(piece, str)
+               for a in piece.iter("a"))
+
+
+def _prose_runs(parts: list) -> bool:
+    """Two or more runs are prose, at least half of the runs with text are, and none is half links or more: a list of
+    links, footnotes or labels separated by <br><br>s under a paragraph or two is no body, and main-text
+    extraction would drop a link-dense run made a <p> (the element is left as it was)."""
+    runs = [r for r in parts if isinstance(r, list) and any(
+        (p if isinstance(p, str) else " ".join(p.itertext())).strip() for p in r)]
+    prose = sum(_run_words(r) >= BREAK_PARAGRAPH_WORDS for r in runs)
+    linked = any(_link_words(r) and 2 * _link_words(r) >= _run_words(r) for r in runs)
+    return prose >= 2 and 2 * prose >= len(runs) and not linked
+
+
 def wrap_break_paragraphs(root: lxml.html.HtmlElement) -> None:
     """Wrap each run of text between <br><br>s (or block children) in a <p>, in elements holding at least two
     prose runs (a paragraph's own <br><br>s are left: a <p> may not hold another)."""
@@ -245,7 +261,7 @@ def wrap_break_paragraphs(root: lxml.html.HtmlElement) -> None:
         if el is None or not isinstance(el.tag, str) or el.tag in _NO_WRAP:
             continue
         parts = _break_runs(el)
-        if parts is None or sum(isinstance(r, list) and _run_words(r) >= BREAK_PARAGRAPH_WORDS for r in parts) < 2:
+        if parts is None or not _prose_runs(parts):
             continue
         for child in list(el):
             child.tail = None
