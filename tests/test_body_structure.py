@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.extract import extract_article
-from newsbot.extract.body import article_text, text_paragraphs
+from newsbot.extract.body import article_text, drop_other_columns, text_paragraphs
 from newsbot.extract.charset import repair_text
 from newsbot.extract.dom import close_unclosed_scripts, lines_of, parse_html, string_of, text_of
 from newsbot.extract.structure import repair
@@ -194,3 +194,56 @@ def test_an_article_body_from_metadata_gives_its_paragraphs():
     assert text_paragraphs("Primer párrafo de la nota.\n\n Segundo  párrafo.\nTercero") == [
         "Primer párrafo de la nota.", "Segundo párrafo.", "Tercero"]
     assert text_paragraphs("Precio < 5 euros y > 3 euros") == ["Precio < 5 euros y > 3 euros"]
+
+
+# An old portal's article page (div columns, no article markup; a template of our own, unlike the held-out
+# ilcegazete's table layout): the body is text separated by <br><br> in a <font>, side columns on both sides.
+_COLUMNS_PAGE = """<html><head><meta charset="utf-8"><title>Kasaba Postası - Köprü onarımı tamamlandı</title></head>
+<body><div id="ust"><a href="/">Ana Sayfa</a> | <a href="/yerel">Yerel</a></div><div id="govde">
+<div id="sol"><div class="kutu">HAVA DURUMU</div><div>Bugün 12°C parçalı bulutlu</div></div>
+<div id="orta"><h1>Köprü onarımı tamamlandı</h1><div class="tarih">05.11.2026 - 14:20</div>
+<div class="yazi"><font size="2">Çay Mahallesi'ni ilçe merkezine bağlayan tarihi taş köprünün onarımı üç ay
+süren çalışmanın ardından tamamlandı.<br><br>
+Köprünün zarar gören kemerleri, aslına uygun olarak kesilen taşlarla yeniden örüldü ve korkuluklar yenilendi.<br><br>
+Belediye Başkanı Selim Aktaş, köprünün hafta sonundan itibaren yaya trafiğine yeniden açılacağını söyledi.</font>
+<div class="kaynak">Kaynak: Kasaba Postası</div></div></div>
+<div id="sag"><div class="baslik">KÖŞEDEKİLER</div>
+<div class="yazar"><b>Ayla Demir</b><br>Çarşının eski hali</div><div class="yazar"><b>Kemal Sönmez</b><br>Gençler ve
+kütüphane</div><div class="baslik">NÖBETÇİ ECZANE</div><div><b>Merkez Eczanesi</b><br>Cumhuriyet Cad. No:5</div>
+</div></div><div id="alt">Kasaba Postası 2026</div></body></html>"""
+_COLUMNS_BODY = [
+    "Çay Mahallesi'ni ilçe merkezine bağlayan tarihi taş köprünün onarımı üç ay süren çalışmanın ardından tamamlandı.",
+    "Köprünün zarar gören kemerleri, aslına uygun olarak kesilen taşlarla yeniden örüldü ve korkuluklar yenilendi.",
+    "Belediye Başkanı Selim Aktaş, köprünün hafta sonundan itibaren yaya trafiğine yeniden açılacağını söyledi.",
+]
+
+
+def test_text_separated_by_double_breaks_becomes_paragraphs():
+    root = parse_html(_COLUMNS_PAGE)
+    repair(root)
+    assert [text_of(p) for p in root.iter("p")] == _COLUMNS_BODY
+    # Linked headlines separated by <br><br> (a "latest news" box) and a paragraph's own breaks stay as they are.
+    box = parse_html("<body><div><a href=/1>Sahil yolunda genişletme çalışmaları başladı, trafik tek şeritten "
+                     "akıyor</a><br><br><a href=/2>Belediye meclisi yeni yılın bütçesini oy birliğiyle kabul "
+                     "etti bugün</a><br><br></div><p>Birinci cümle burada yeterince uzun yazılmış bir paragraf."
+                     "<br><br>İkinci cümle de burada yeterince uzun yazılmış bir paragraf olsun.</p></body>")
+    repair(box)
+    assert len(list(box.iter("p"))) == 1
+
+
+def test_side_columns_around_a_break_separated_body_are_left_out():
+    article = extract_article(_COLUMNS_PAGE.encode(), "http://127.0.0.1:8000/haber/1", templates=None)
+    assert article["body"] == _COLUMNS_BODY
+    assert article["title"] == "Köprü onarımı tamamlandı"
+
+
+def test_only_lines_from_another_column_leave_the_end_of_the_body():
+    root = parse_html(_COLUMNS_PAGE)
+    repair(root)
+    extracted = [*_COLUMNS_BODY, "Kaynak: Kasaba Postası", "Çarşının eski hali", "Cumhuriyet Cad. No:5",
+                 "Bir satır sayfada yok"]
+    # The credit line sits by the prose (the chrome stage reads it); a line not on the page is not judged.
+    assert drop_other_columns(root, extracted) == [*_COLUMNS_BODY, "Kaynak: Kasaba Postası", "Bir satır sayfada yok"]
+    # One prose paragraph does not place the article: nothing is dropped.
+    assert drop_other_columns(root, _COLUMNS_BODY[:1] + ["Çarşının eski hali"]) == _COLUMNS_BODY[:1] + [
+        "Çarşının eski hali"]

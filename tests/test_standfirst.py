@@ -70,3 +70,16 @@ def test_no_standfirst_when_the_body_does_not_start_near_the_headline():
     assert standfirst(root, "Council votes on the budget", []) == []
     headless = parse_html(DECK_PAGE.decode().replace("<h1>", "<div>").replace("</h1>", "</div>"))
     assert standfirst(headless, "Council votes on the budget", ["Paragraph 1 of the story"]) == []
+
+
+def test_a_description_cut_mid_word_is_taken_for_the_first_paragraph_it_starts():
+    # No summary shown; the description is the first paragraph cut at a fixed length, in the middle of a word
+    # (held-out tvhaber). Before: the cut copy stayed the lead and `text` held the paragraph twice.
+    first = ("Paragraph 1 of the story tells what happened at the river on Sunday, in words long enough to be "
+             "prose number 1.")
+    page = ("<html><head><title>Floods close the river road</title>"
+            f"<meta name='description' content='{first[:70]}'></head><body><article>"
+            "<h1>Floods close the river road</h1><div class='entry-content'>" + BODY + "</div></article></body></html>")
+    fields = extract_article(page.encode(), URL)
+    assert fields["lead"] == first and first not in fields["body"]
+    assert _text(fields).count("Paragraph 1 of the story") == 1

@@ -15,6 +15,7 @@ import lxml.html
 
 from newsbot.extract.agencies import agency_code
 from newsbot.extract.body import (
+    drop_other_columns,
     restore_subheads,
     selector_body,
     split_lead,
@@ -231,7 +232,7 @@ def _body(root: lxml.html.HtmlElement, st: Structured, selectors: dict, url: str
         paragraphs = selector_body(root, selectors["body"])
     if word_count(paragraphs) < MIN_SELECTOR_WORDS:
         def general() -> list[str]:
-            return restore_subheads(root, trafilatura_body(root, url))
+            return drop_other_columns(root, restore_subheads(root, trafilatura_body(root, url)))
         paragraphs, event = templates.body(root, url, page_words, general) if templates else (general(), None)
     # JSON-LD articleBody is a last resort: it is often a summary (AA 2026) or loses quotes (Hürriyet).
     # Read before spaces are normalised: its line breaks (or its HTML blocks) are the paragraph boundaries.

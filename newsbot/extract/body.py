@@ -7,7 +7,7 @@ import re
 import lxml.html
 
 from newsbot.extract.dates import is_date_line
-from newsbot.extract.dom import lines_of, markup_lines, select_first, text_of
+from newsbot.extract.dom import block_lines, lines_of, markup_lines, select_first, text_of
 from newsbot.extract.main_text import main_text
 from newsbot.text import normalize_space, words
 
@@ -78,6 +78,54 @@ def restore_subheads(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list
     return out
 
 
+# A line of the article's own prose: a sentence of this many words or more.
+PROSE_WORDS = 8
+_PROSE_END = re.compile(r"[.!?…\"”'»)]\s*$")
+
+
+def _is_prose(line: str) -> bool:
+    return line.count(" ") + 1 >= PROSE_WORDS and bool(_PROSE_END.search(line))
+
+
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    path = [elements[0], *elements[0].iterancestors()]
+    depth = {id(el): i for i, el in enumerate(path)}
+    deepest = 0
+    for el in elements[1:]:
+        node = el
+        while id(node) not in depth:
+            node = node.getparent()
+        deepest = max(deepest, depth[id(node)])
+    return path[deepest]
+
+
+def drop_other_columns(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Drop the short lines (under PROSE_WORDS words) main-text extraction appended after the article's last
+    prose paragraph from another column of the page: a table layout without article markup gave trafilatura
+    the whole page, and it kept the side column's teaser and address lines. The article's prose sits in one
+    element; a short line after it that is found on the page only outside that element (widened by one level,
+    where trailers and credits sit) is another column's furniture. Lines not found on the page are kept."""
+    prose = [i for i, p in enumerate(paragraphs) if _is_prose(p)]
+    if len(prose) < 2 or prose[-1] == len(paragraphs) - 1:
+        return paragraphs  # nothing after the prose (the common case), or too little prose to place it
+    body = root.find("body")
+    if body is None:
+        return paragraphs
+    where: dict[str, list[lxml.html.HtmlElement]] = {}
+    for line, block in block_lines(body):
+        where.setdefault(line, []).append(block)
+    blocks = [where[paragraphs[i]][0] for i in prose if paragraphs[i] in where]
+    if len(blocks) < 2:
+        return paragraphs
+    container = _common_ancestor(blocks)
+    container = container.getparent() if container.getparent() is not None else container
+    inside = set(container.iter())
+    last = prose[-1]
+    tail = [p for p in paragraphs[last + 1:]
+            if p.count(" ") + 1 >= PROSE_WORDS or p not in where or any(b in inside for b in where[p])]
+    return paragraphs[: last + 1] + tail
+
+
 def text_paragraphs(text: str) -> list[str]:
     """A body from metadata (JSON-LD articleBody) as paragraphs: its lines, or its blocks when it is HTML."""
     return markup_lines(text or "")
@@ -87,8 +135,14 @@ def word_count(paragraphs: list[str]) -> int:
     return sum(len(words(p)) for p in paragraphs)
 
 
-def _starts_with(paragraph_words: list[str], prefix_words: list[str]) -> bool:
-    return bool(prefix_words) and paragraph_words[: len(prefix_words)] == prefix_words
+def _starts_with(paragraph_words: list[str], prefix_words: list[str], cut: bool = False) -> bool:
+    """The paragraph starts with these words; with `cut`, the last one may be cut short ("… son 16'ya kal":
+    a description cut at a fixed length, mid-word)."""
+    n = len(prefix_words)
+    if not n or paragraph_words[:n] == prefix_words:
+        return bool(n)
+    return (cut and len(paragraph_words) >= n and paragraph_words[: n - 1] == prefix_words[:-1]
+            and paragraph_words[n - 1].startswith(prefix_words[-1]))
 
 
 def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[list[str], str]:
@@ -103,7 +157,8 @@ def split_lead(body: list[str], lead: str, title: str, head: int = 4) -> tuple[l
     lead_words = words(_ELLIPSIS.sub("", lead))
     if len(lead_words) < 4:  # too short to recognise safely
         return body, lead
-    matches = [i for i, p in enumerate(body[:head]) if _starts_with(words(p), lead_words)]
+    cut = not _PROSE_END.search(lead)  # no sentence end: the description may stop mid-word
+    matches = [i for i, p in enumerate(body[:head]) if _starts_with(words(p), lead_words, cut)]
     if not matches:
         return body, lead
     stem = _ELLIPSIS.sub("", lead)

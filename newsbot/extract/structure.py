@@ -9,6 +9,9 @@ its paragraph boundaries where the page has them:
   and whose rest is a link to another story is removed, wherever it sits in the body.
 - `drop_link_paragraphs`: a paragraph that is nothing but one link to another page (a headline set in the
   body as "read this too": "<p><a href=…>Richtig frühstücken: Die besten Tipps …</a></p>") is removed.
+- `wrap_break_paragraphs`: old CMSs write the body as text runs separated by <br><br> in one element (a
+  <font> in a table cell, a bare <div>); each run becomes a <p>, so main-text extraction sees paragraphs
+  (without them trafilatura took a sidebar table for the article: ilcegazete in the held-out set).
 - `split_glued_inline`: minified HTML has no whitespace between tags; where an inline element starts a new
   line of text by any reading ("…kaldı" + "<span>13-07-2025</span>", "…yavaşladı." + "<b>Ekipler…</b>"),
   a <br> is put between them.
@@ -61,6 +64,7 @@ def repair(root: lxml.html.HtmlElement) -> None:
     drop_polls(root)
     drop_related_boxes(root)
     drop_link_paragraphs(root)
+    wrap_break_paragraphs(root)
     split_glued_inline(root)
 
 
@@ -210,3 +214,100 @@ def split_glued_inline(root: lxml.html.HtmlElement) -> None:
         text = next((piece for piece in el.itertext() if piece), "")  # only its first character matters
         if text and _starts_line(left, text):
             el.addprevious(lxml.html.Element("br"))
+
+
+# A run between <br><br>s is prose when it has this many words; an element needs two such runs to be a body.
+BREAK_PARAGRAPH_WORDS = 10
+# Elements that may not hold a <p> (or already are paragraphs / lists / preformatted text).
+_NO_WRAP = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "a", "button", "label",
+                      "option", "select", "textarea", "address", "caption", "table", "tr", "thead", "tbody",
+                      "tfoot", "ul", "ol", "dl"}) | SKIP_TAGS
+
+
+def _break_runs(el: lxml.html.HtmlElement) -> list | None:
+    """The element's content split at two or more consecutive <br>s (only whitespace between them): a list
+    of runs (lists of strings and inline children) and block children (kept as they are, between runs).
+    None when it holds no double break."""
+    parts: list = [[el.text] if el.text else []]
+    children = list(el)
+    doubles = 0
+    i = 0
+    while i < len(children):
+        child = children[i]
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in BLOCK_TAGS:  # a block ends the run before it and starts a new one after it
+            parts += [child, [child.tail] if child.tail else []]
+            i += 1
+            continue
+        if tag == "br":
+            j = i
+            while (j + 1 < len(children) and children[j + 1].tag == "br"
+                   and not (children[j].tail or "").strip()):
+                j += 1
+            if j > i:  # two or more <br>s in a row: a paragraph break
+                doubles += 1
+                parts.append([children[j].tail] if children[j].tail else [])
+                i = j + 1
+                continue
+        parts[-1].append(child)
+        if child.tail:
+            parts[-1].append(child.tail)
+        i += 1
+    return parts if doubles else None
+
+
+def _run_words(run: list) -> int:
+    """Words of a run outside links (a list of linked headlines separated by <br><br>s is no body)."""
+    return sum(len((piece if isinstance(piece, str) else "" if piece.tag == "a" else _own_text(piece)).split())
+               for piece in run)
+
+
+def _link_words(run: list) -> int:
+    return sum(len(" ".join(a.itertext()).split()) for piece in run if not isinstance(piece, str)
+               for a in piece.iter("a"))
+
+
+def _prose_runs(parts: list) -> bool:
+    """Two or more runs are prose, at least half of the runs with text are, and none is half links or more: a list of
+    links, footnotes or labels separated by <br><br>s under a paragraph or two is no body, and main-text
+    extraction would drop a link-dense run made a <p> (the element is left as it was)."""
+    runs = [r for r in parts if isinstance(r, list) and any(
+        (p if isinstance(p, str) else " ".join(p.itertext())).strip() for p in r)]
+    prose = sum(_run_words(r) >= BREAK_PARAGRAPH_WORDS for r in runs)
+    linked = any(_link_words(r) and 2 * _link_words(r) >= _run_words(r) for r in runs)
+    return prose >= 2 and 2 * prose >= len(runs) and not linked
+
+
+def wrap_break_paragraphs(root: lxml.html.HtmlElement) -> None:
+    """Wrap each run of text between <br><br>s (or block children) in a <p>, in elements holding at least two
+    prose runs (a paragraph's own <br><br>s are left: a <p> may not hold another)."""
+    body = root.find("body")
+    if body is None:
+        return
+    parents = {br.getparent() for br in body.iter("br")}
+    for el in parents:
+        if el is None or not isinstance(el.tag, str) or el.tag in _NO_WRAP:
+            continue
+        parts = _break_runs(el)
+        if parts is None or not _prose_runs(parts):
+            continue
+        for child in list(el):
+            child.tail = None
+            el.remove(child)
+        el.text = None
+        for part in parts:
+            if not isinstance(part, list):
+                el.append(part)  # a block child, in its place
+                continue
+            paragraph = lxml.html.Element("p")
+            last = None
+            for piece in part:
+                if not isinstance(piece, str):
+                    paragraph.append(piece)
+                    last = piece
+                elif last is None:
+                    paragraph.text = (paragraph.text or "") + piece
+                else:
+                    last.tail = (last.tail or "") + piece
+            if len(paragraph) or (paragraph.text or "").strip():
+                el.append(paragraph)
